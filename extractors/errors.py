@@ -1,0 +1,64 @@
+"""Errors of extraction. `retryable` says whether trying the same input again may help."""
+
+from __future__ import annotations
+
+
+class ExtractionError(Exception):
+    """Base of every extraction error. `reason_code` is stable English, `message` Vietnamese."""
+
+    retryable: bool = False
+    reason_code: str = "extraction_failed"
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message  # Vietnamese, for the person who reads the quarantine list
+        self.detail = detail  # technical detail for logs (never personal data)
+
+
+class InputDocumentError(ExtractionError):
+    """The file itself is unusable (empty, truncated, encrypted, not a document). Permanent."""
+
+    reason_code = "bad_input"
+
+
+class EmptyFile(InputDocumentError):
+    reason_code = "empty_file"
+
+
+class UnsupportedType(InputDocumentError):
+    reason_code = "unsupported_type"
+
+
+class CorruptFile(InputDocumentError):
+    reason_code = "corrupt_file"
+
+
+class EncryptedPdf(InputDocumentError):
+    reason_code = "encrypted_pdf"
+
+
+class DecompressionBomb(InputDocumentError):
+    reason_code = "decompression_bomb"
+
+
+class TooManyPages(InputDocumentError):
+    reason_code = "too_many_pages"
+
+
+class OcrEngineError(ExtractionError):
+    """The OCR engine failed on a page for a reason of its own (crash, missing language)."""
+
+    reason_code = "ocr_failed"
+
+
+class OcrTimeout(OcrEngineError):
+    """The engine ran past its time limit; a less loaded machine may finish it."""
+
+    retryable = True
+    reason_code = "ocr_timeout"
+
+
+class EngineMissing(OcrEngineError):
+    """The OCR binary or its language data is not installed. Fix the machine, then retry."""
+
+    reason_code = "engine_missing"

@@ -1,0 +1,141 @@
+"""One settings object, built once from the environment (`SOHOA_*`), with embedded defaults.
+
+Building it does no I/O: no folder is created, no connection opened. Embedded mode (the default,
+a SQLite file and a local folder under `./var/`) needs no server and no secret; any other mode
+refuses to start without the secrets it needs (`Settings.check`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED_DATABASE_URL = "sqlite:///./var/sohoa.db"
+EMBEDDED_STORAGE_URL = "file://./var/objects"
+
+
+class SettingsError(ValueError):
+    """The settings are incomplete or contradictory; the message says which variable to set."""
+
+    retryable = False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        EMBEDDED_DATABASE_URL,
+        description="SQLAlchemy URL of the warehouse database (its own database, not Airflow's).",
+    )
+    storage_url: str = Field(
+        EMBEDDED_STORAGE_URL,
+        description="Object store: file://PATH for a local folder, or s3://BUCKET (MinIO/S3).",
+    )
+    s3_endpoint: str | None = Field(
+        None, description="S3 endpoint the services use, e.g. http://minio:9000."
+    )
+    s3_public_endpoint: str | None = Field(
+        None, description="S3 endpoint put in links handed to clients (defaults to s3_endpoint)."
+    )
+    s3_access_key: str | None = Field(None, description="S3 access key.")
+    s3_secret_key: str | None = Field(None, description="S3 secret key.")
+    s3_region: str = Field("us-east-1", description="S3 region name used for signing.")
+    ocr_lang: str = Field("vie", description="Tesseract language(s), e.g. vie or vie+eng.")
+    secret_key: str | None = Field(
+        None, description="Key for sessions, link signing and API-key digests. Required outside "
+        "embedded mode."
+    )
+    auto_verify_confidence: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Fields at or above this confidence auto-verify, and it is the review "
+        "threshold. Unset: nothing auto-verifies.",
+    )
+    workers: int = Field(0, ge=0, description="Worker processes for `sohoa run` (0: all cores).")
+    ocr_timeout_seconds: int = Field(120, ge=1, description="Time limit for OCR of one page.")
+    max_pages: int = Field(2000, ge=1, description="Pages beyond this put a file in quarantine.")
+    max_image_pixels: int = Field(
+        120_000_000, ge=1, description="Images larger than this are refused as decompression bombs."
+    )
+    render_dpi: int = Field(200, ge=72, le=600, description="DPI for rendering PDF pages.")
+    log_level: str = Field("INFO", description="Python log level.")
+
+    @field_validator("ocr_lang")
+    @classmethod
+    def _lang_is_simple(cls, value: str) -> str:
+        if not value or not all(part.isalnum() or part == "_" for part in value.split("+")):
+            raise ValueError("SOHOA_OCR_LANG must look like 'vie' or 'vie+eng'")
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when both the database and the store are local (SQLite + folder)."""
+        return self.database_url.startswith("sqlite") and self.storage_url.startswith("file://")
+
+    @property
+    def review_threshold(self) -> float:
+        """Confidence below which a field goes to a steward (1.0 when auto-verify is off:
+        every field is reviewed, but the queue still orders by confidence)."""
+        return self.auto_verify_confidence if self.auto_verify_confidence is not None else 1.0
+
+    def effective_secret_key(self) -> str:
+        """The secret for signing. Embedded mode derives a per-folder one; others must set it."""
+        if self.secret_key:
+            return self.secret_key
+        if not self.embedded:
+            raise SettingsError(
+                "SOHOA_SECRET_KEY is not set. Outside the embedded mode (SQLite + local folder) "
+                "a secret is required: generate one with `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`."
+            )
+        return _embedded_secret(self.storage_url)
+
+    def check(self) -> None:
+        """Raise `SettingsError` with a helpful message if the settings cannot work."""
+        if self.storage_url.startswith("s3://"):
+            missing = [
+                name
+                for name, value in (
+                    ("SOHOA_S3_ENDPOINT", self.s3_endpoint),
+                    ("SOHOA_S3_ACCESS_KEY", self.s3_access_key),
+                    ("SOHOA_S3_SECRET_KEY", self.s3_secret_key),
+                )
+                if not value
+            ]
+            if missing:
+                raise SettingsError(
+                    f"SOHOA_STORAGE_URL is {self.storage_url} but {', '.join(missing)} "
+                    "is not set."
+                )
+        elif not self.storage_url.startswith("file://"):
+            raise SettingsError(
+                f"SOHOA_STORAGE_URL must start with file:// or s3://, got {self.storage_url!r}"
+            )
+        if not self.embedded:
+            self.effective_secret_key()
+
+
+@lru_cache(maxsize=1)
+def _embedded_secret(storage_url: str) -> str:
+    """A secret for embedded mode, kept in a file beside the local store so links stay valid
+    across restarts. Only read when a secret is first needed (never at settings construction)."""
+    root = Path(storage_url.removeprefix("file://")).resolve().parent
+    path = root / "embedded-secret"
+    if path.exists():
+        return path.read_text().strip()
+    root.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings. Tests build `Settings(...)` directly instead."""
+    return Settings()
