@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     s3_region: str = Field("us-east-1", description="S3 region name used for signing.")
     ocr_lang: str = Field("vie", description="Tesseract language(s), e.g. vie or vie+eng.")
     secret_key: str | None = Field(
-        None, description="Key for sessions, link signing and API-key digests. Required outside "
-        "embedded mode."
+        None,
+        description="Key for sessions, link signing and API-key digests. Required outside "
+        "embedded mode.",
     )
     auto_verify_confidence: float | None = Field(
         None,
@@ -64,6 +65,13 @@ class Settings(BaseSettings):
     )
     render_dpi: int = Field(200, ge=72, le=600, description="DPI for rendering PDF pages.")
     log_level: str = Field("INFO", description="Python log level.")
+    task_retries: int = Field(
+        3, ge=0, description="Airflow retries of a task after a store or database outage."
+    )
+    task_retry_delay_seconds: int = Field(
+        30, ge=0, description="First Airflow retry delay (doubles each retry, exponential backoff)."
+    )
+    ocr_pool: str = Field("sohoa_ocr", description="Airflow pool that bounds concurrent OCR tasks.")
 
     @field_validator("ocr_lang")
     @classmethod
@@ -109,8 +117,7 @@ class Settings(BaseSettings):
             ]
             if missing:
                 raise SettingsError(
-                    f"SOHOA_STORAGE_URL is {self.storage_url} but {', '.join(missing)} "
-                    "is not set."
+                    f"SOHOA_STORAGE_URL is {self.storage_url} but {', '.join(missing)} is not set."
                 )
         elif not self.storage_url.startswith("file://"):
             raise SettingsError(

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what sohoa needs on a fresh Debian machine: system packages (when missing and we are root)
+# and a virtualenv with the project and its dev tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+
+need_apt=()
+command -v tesseract >/dev/null || need_apt+=(tesseract-ocr tesseract-ocr-vie)
+[ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || need_apt+=(tesseract-ocr-vie)
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+if [ "${SOHOA_SKIP_BROWSER:-0}" != 1 ]; then command -v chromium >/dev/null || need_apt+=(chromium); fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing system packages: ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages first: ${need_apt[*]}" >&2
+    exit 1
+  fi
+fi
+
+stamp="$VENV/.installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q -c constraints.txt -e ".[dev]"
+  touch "$stamp"
+fi

@@ -1,0 +1,54 @@
+"""The `sohoa` command line. Each command group is a module of this package, a thin layer over
+`sohoa.pipeline` and `loaders`. Settings come from the environment (SOHOA_*); with none set,
+everything runs embedded under ./var/."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from sohoa.cli import batch, database, inspect, samples, settings_cmd
+from sohoa.settings import get_settings
+
+app = typer.Typer(
+    name="sohoa",
+    help=(
+        "Số hóa: digitize Vietnamese administrative dossiers and procedure results into a "
+        "warehouse of verified, reusable records.\n\n"
+        "Quick start (embedded mode: SQLite + a local folder under ./var, no server):\n\n"
+        "  sohoa samples var/inbox/demo --count 12     # make a batch of synthetic scans\n\n"
+        "  sohoa db upgrade                            # create the warehouse tables\n\n"
+        "  sohoa run var/inbox/demo --batch demo       # OCR, extract, load, report\n\n"
+        "Settings are environment variables (SOHOA_DATABASE_URL, SOHOA_STORAGE_URL, …); "
+        "see `sohoa settings`."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _setup(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")
+    ] = False,
+) -> None:
+    configured = getattr(logging, get_settings().log_level.upper(), logging.INFO)
+    logging.basicConfig(
+        level=logging.INFO if verbose else max(configured, logging.WARNING),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+for module in (batch, inspect, samples, settings_cmd):
+    module.register(app)
+app.add_typer(database.app, name="db")
+
+
+def main() -> None:
+    app()

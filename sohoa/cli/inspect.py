@@ -1,0 +1,109 @@
+"""`sohoa ocr`, `sohoa extract`: one file, read exactly as the pipeline reads it; nothing stored."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from extractors.records import PageText
+from sohoa.cli.common import console, fail
+from sohoa.settings import get_settings
+
+
+class TypeChoice(StrEnum):
+    auto = "auto"
+    id_card = "id_card"
+    birth_certificate = "birth_certificate"
+    enterprise_registration = "enterprise_registration"
+    land_use_certificate = "land_use_certificate"
+    admin_document = "admin_document"
+    application_form = "application_form"
+
+
+def read_pages(file: Path, lang: str | None) -> list[PageText]:
+    """The pages of `file` with the pipeline's own options (text layer or OCR per page)."""
+    from extractors.errors import ExtractionError
+    from extractors.ocr import get_engine
+    from extractors.reading import read_document
+    from extractors.sniff import sniff
+    from sohoa.pipeline.process import read_options
+
+    if not file.is_file():
+        fail(f"no such file: {file}")
+    options = read_options(get_settings(), lang=lang)
+    try:
+        media_type = sniff(file)
+        engine = get_engine(options.engine)
+        return [page for page, _ in read_document(file, options, engine, media_type=media_type)]
+    except ExtractionError as exc:
+        fail(exc.message, "`sohoa run` would put this file in quarantine with that reason")
+
+
+def ocr(
+    file: Annotated[Path, typer.Argument(help="A PDF or image (PNG, JPEG, TIFF).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Pages → words with box [l,t,w,h] and confidence.")
+    ] = False,
+    lang: Annotated[str | None, typer.Option(help="Tesseract language(s).")] = None,
+) -> None:
+    """Print the text of every page, as the pipeline reads it (text layer or OCR).
+
+    Example: sohoa ocr scan.pdf --json > scan.ocr.json
+    """
+    pages = read_pages(file, lang)
+    if as_json:
+        payload = {"pages": [p.to_dict() for p in pages]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return
+    for page in pages:
+        how = "lớp văn bản" if page.source.value == "text_layer" else "OCR"
+        console.rule(f"Trang {page.number} ({how}, {len(page.words)} từ)")
+        console.print(page.text, markup=False, highlight=False)
+
+
+def extract(
+    file: Annotated[Path, typer.Argument(help="A PDF or image (PNG, JPEG, TIFF).")],
+    doc_type: Annotated[
+        TypeChoice, typer.Option("--type", help="Document type, or auto to classify.")
+    ] = TypeChoice.auto,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the extraction as JSON.")] = False,
+    lang: Annotated[str | None, typer.Option(help="Tesseract language(s).")] = None,
+) -> None:
+    """Show the document type, the fields and the validation findings of one file.
+
+    The same reading and extraction as `sohoa run`; nothing is stored.
+
+    Example: sohoa extract cccd.jpg --json
+    """
+    from extractors.document import extract as run_extract
+    from sohoa.pipeline.intake import sha256_of
+
+    pages = read_pages(file, lang)
+    hint = None if doc_type is TypeChoice.auto else doc_type.value
+    result = run_extract(pages, sha256=sha256_of(file), hint=hint)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        return
+    attrs = ", ".join(f"{k}={v}" for k, v in result.attributes.items())
+    console.print(
+        f"[bold]{result.doc_type.value}[/] {attrs} (độ tin cậy {result.type_confidence:.2f})"
+    )
+    table = Table("Trường", "Giá trị", "Độ tin cậy", "Trang")
+    for f in result.fields:
+        table.add_row(f.name, f.value, f"{f.confidence:.2f}", str(f.page or ""))
+    console.print(table)
+    for finding in result.findings:
+        colour = {"error": "red", "warning": "yellow"}.get(finding.severity.value, "cyan")
+        where = f" [{finding.field}]" if finding.field else ""
+        console.print(f"[{colour}]{finding.severity.value}[/]{where} {finding.message}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ocr)
+    app.command()(extract)

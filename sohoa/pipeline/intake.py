@@ -1,0 +1,169 @@
+"""Intake: hash each file, keep the original, skip what was seen, quarantine what is broken.
+
+Order matters for crash safety: the object is written before the warehouse row that points at it,
+and every write is idempotent, so a crash anywhere followed by a re-run leaves what one run leaves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import math
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.errors import InputDocumentError
+from extractors.sniff import sniff
+from loaders import batches
+from sohoa.pipeline.errors import step_boundary
+from sohoa.pipeline.quarantine import quarantine_file
+from sohoa.pipeline.sources import Source
+from sohoa.runtime import Runtime
+from storage import ObjectExists, layout
+
+log = logging.getLogger(__name__)
+
+# Chunks are what Airflow maps over: small enough to spread work, few enough to stay far under
+# max_map_length (1024) for a batch of 10,000 files.
+MIN_CHUNK_SIZE = 8
+MAX_CHUNKS = 256
+
+
+@dataclass
+class IntakeResult:
+    batch: str
+    run_id: int
+    files: int = 0
+    new: int = 0
+    already_done: int = 0
+    quarantined: int = 0
+    manifest_missing: list[str] = field(default_factory=list)  # manifest rows with no file
+    chunks: int = 0
+
+    def chunk_refs(self) -> list[dict[str, object]]:
+        """What crosses Airflow tasks: the batch name and a chunk number, nothing personal."""
+        return [{"batch": self.batch, "chunk": i} for i in range(self.chunks)]
+
+
+def chunk_size_for(count: int) -> int:
+    return max(MIN_CHUNK_SIZE, math.ceil(count / MAX_CHUNKS))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def intake(
+    runtime: Runtime,
+    source: Source,
+    batch: str,
+    *,
+    reprocess: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> IntakeResult:
+    """Register every file of `source` under `batch`; return how the work is chunked."""
+    layout.check_batch(batch)
+    with step_boundary("intake"):
+        manifest = source.read_manifest()
+        listed = list(source.files())
+        with runtime.session() as session:
+            run = batches.start_run(session, batch, source.description)
+            result = IntakeResult(batch=batch, run_id=run.id, files=len(listed))
+        seen_names: set[str] = set()
+        with tempfile.TemporaryDirectory(prefix="sohoa-intake-") as tmp:
+            for i, item in enumerate(listed, 1):
+                seen_names.add(item.name)
+                _intake_one(runtime, source, item.name, manifest.get(item.name), result, Path(tmp))
+                if progress:
+                    progress(i, len(listed))
+        result.manifest_missing = sorted(set(manifest) - seen_names)
+        with runtime.session() as session:
+            run = batches.get_run(session, result.run_id)
+            result.chunks = batches.assign_chunks(
+                session, run, chunk_size_for(result.new), reprocess=reprocess
+            )
+            batches.record_run_counts(
+                session,
+                run,
+                {
+                    "files": result.files,
+                    "new": result.new,
+                    "already_done": result.already_done,
+                    "quarantined_at_intake": result.quarantined,
+                    "manifest_missing": len(result.manifest_missing),
+                },
+                manifest_missing=result.manifest_missing,
+            )
+    log.info(
+        "intake batch=%s files=%d new=%d already_done=%d quarantined=%d chunks=%d",
+        batch,
+        result.files,
+        result.new,
+        result.already_done,
+        result.quarantined,
+        result.chunks,
+    )
+    return result
+
+
+def _intake_one(
+    runtime: Runtime,
+    source: Source,
+    name: str,
+    manifest_row: dict[str, str] | None,
+    result: IntakeResult,
+    tmp: Path,
+) -> None:
+    local = source.fetch(name, tmp / "incoming")
+    try:
+        sha256 = sha256_of(local)
+        size = local.stat().st_size
+        try:
+            media_type = sniff(local)
+        except InputDocumentError as exc:
+            quarantine_file(runtime, result.batch, sha256, local, exc.reason_code, exc.message)
+            with runtime.session() as session:
+                run = batches.get_run(session, result.run_id)
+                batches.register_file(
+                    session,
+                    run,
+                    sha256=sha256,
+                    original_name=name,
+                    size=size,
+                    media_type="",
+                    manifest=manifest_row,
+                )
+                batches.mark_quarantined(
+                    session, result.batch, sha256, exc.reason_code, exc.message, run=run
+                )
+            result.quarantined += 1
+            return
+        # Content-addressed: if the key exists, the same bytes are already kept.
+        with contextlib.suppress(ObjectExists):
+            runtime.store.put_file(
+                layout.original(sha256), local, content_type=str(media_type), overwrite=False
+            )
+        with runtime.session() as session:
+            run = batches.get_run(session, result.run_id)
+            _, already_loaded = batches.register_file(
+                session,
+                run,
+                sha256=sha256,
+                original_name=name,
+                size=size,
+                media_type=str(media_type),
+                manifest=manifest_row,
+            )
+        if already_loaded:
+            result.already_done += 1
+        else:
+            result.new += 1
+    finally:
+        local.unlink(missing_ok=True)

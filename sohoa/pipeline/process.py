@@ -1,0 +1,179 @@
+"""Processing one file: pages → words (text layer or OCR) → extraction.
+
+Results are cached under `derived/<sha256>/`.
+
+Pure work on the store; the warehouse is touched only to record the outcome. A cached extraction
+whose options fingerprint matches is reused, so a re-run costs a read, not an OCR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from extractors.document import EXTRACTOR_VERSION, extract
+from extractors.errors import ExtractionError, InputDocumentError
+from extractors.ocr import get_engine
+from extractors.reading import ReadOptions, read_document
+from extractors.records import PageSource, PageText
+from extractors.sniff import sniff
+from sohoa.pipeline.quarantine import quarantine_file
+from sohoa.runtime import Runtime
+from sohoa.settings import Settings
+from storage import ObjectNotFound, layout
+
+log = logging.getLogger(__name__)
+
+PNG_COMPRESS_LEVEL = 3  # page images: a fair trade between write time and size
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What processing one file did; plain values only (it crosses process boundaries)."""
+
+    sha256: str
+    status: str  # "processed" | "quarantined"
+    cached: bool = False
+    pages: int = 0
+    ocr_pages: int = 0
+    text_pages: int = 0
+    seconds: float = 0.0
+    ocr_seconds: float = 0.0
+    doc_type: str = ""
+    reason_code: str = ""
+    reason_message: str = ""
+
+    def stats(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k not in ("sha256", "status")}
+
+
+def read_options(settings: Settings, *, lang: str | None = None) -> ReadOptions:
+    return ReadOptions(
+        lang=lang or settings.ocr_lang,
+        render_dpi=settings.render_dpi,
+        max_pages=settings.max_pages,
+        max_image_pixels=settings.max_image_pixels,
+        ocr_timeout=settings.ocr_timeout_seconds,
+    )
+
+
+def options_fingerprint(options: ReadOptions, hint: str | None) -> str:
+    """Changes whenever a setting that changes the result changes (then the cache is not reused)."""
+    material = json.dumps(
+        {"read": asdict(options), "hint": hint or "", "extractor": EXTRACTOR_VERSION},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def load_cached(runtime: Runtime, sha256: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(runtime.store.get_bytes(layout.extraction_json(sha256)))
+    except ObjectNotFound:
+        return None
+
+
+def process_file(
+    runtime: Runtime,
+    batch: str,
+    sha256: str,
+    *,
+    hint: str | None = None,
+    lang: str | None = None,
+    reprocess: bool = False,
+) -> FileOutcome:
+    """Read and extract one original. Bad input is quarantined (returned, not raised); store
+    outages and engine time-outs raise (retryable)."""
+    options = read_options(runtime.settings, lang=lang)
+    fingerprint = options_fingerprint(options, hint)
+    if not reprocess:
+        cached = load_cached(runtime, sha256)
+        if cached and cached.get("options_fingerprint") == fingerprint:
+            stats = cached.get("stats", {})
+            return FileOutcome(
+                sha256=sha256,
+                status="processed",
+                cached=True,
+                pages=stats.get("pages", 0),
+                doc_type=cached["extraction"]["doc_type"],
+            )
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sohoa-proc-") as tmp:
+        local = runtime.store.download(layout.original(sha256), Path(tmp) / "original")
+        try:
+            pages = _read_pages(runtime, sha256, local, options)
+        except InputDocumentError as exc:
+            quarantine_file(runtime, batch, sha256, local, exc.reason_code, exc.message, exc.detail)
+            return FileOutcome(
+                sha256, "quarantined", reason_code=exc.reason_code, reason_message=exc.message
+            )
+        except ExtractionError as exc:
+            if exc.retryable:
+                raise
+            quarantine_file(runtime, batch, sha256, local, exc.reason_code, exc.message, exc.detail)
+            return FileOutcome(
+                sha256, "quarantined", reason_code=exc.reason_code, reason_message=exc.message
+            )
+
+    extraction = extract(pages, sha256=sha256, hint=hint)
+    outcome = FileOutcome(
+        sha256=sha256,
+        status="processed",
+        pages=len(pages),
+        ocr_pages=sum(p.source is PageSource.OCR for p in pages),
+        text_pages=sum(p.source is PageSource.TEXT_LAYER for p in pages),
+        seconds=round(time.perf_counter() - started, 3),
+        ocr_seconds=round(sum(p.seconds for p in pages if p.source is PageSource.OCR), 3),
+        doc_type=extraction.doc_type.value,
+    )
+    record = {
+        "options_fingerprint": fingerprint,
+        "stats": outcome.stats(),
+        "extraction": extraction.to_dict(),
+    }
+    runtime.store.put_bytes(
+        layout.extraction_json(sha256),
+        json.dumps(record, ensure_ascii=False).encode(),
+        content_type="application/json",
+    )
+    log.info(
+        "processed sha256=%s type=%s pages=%d ocr=%d text=%d seconds=%.2f",
+        sha256[:12],
+        outcome.doc_type,
+        outcome.pages,
+        outcome.ocr_pages,
+        outcome.text_pages,
+        outcome.seconds,
+    )
+    return outcome
+
+
+def _read_pages(runtime: Runtime, sha256: str, local: Path, options: ReadOptions) -> list[PageText]:
+    """Every page's words, and every page's image stored for review (boxes refer to it)."""
+    media_type = sniff(local)
+    engine = get_engine(options.engine)
+    pages: list[PageText] = []
+    for page, image in read_document(local, options, engine, media_type=media_type):
+        buf = io.BytesIO()
+        image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+        runtime.store.put_bytes(
+            layout.page_image(sha256, page.number), buf.getvalue(), content_type="image/png"
+        )
+        pages.append(page)
+    runtime.store.put_bytes(
+        layout.ocr_json(sha256),
+        json.dumps(
+            {"sha256": sha256, "pages": [p.to_dict() for p in pages]}, ensure_ascii=False
+        ).encode(),
+        content_type="application/json",
+    )
+    return pages

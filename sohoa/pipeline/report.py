@@ -1,0 +1,132 @@
+"""The batch report: what a run did, in words a digitization team reads (Vietnamese).
+
+The report saved at `reports/<batch>.json` carries no file names (names live in the warehouse);
+the terminal rendering adds them back from the warehouse for the person at the console.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+from loaders import batches
+from sohoa.runtime import Runtime
+from storage import ObjectNotFound, layout
+
+DOC_TYPE_LABELS = {
+    "id_card": "Căn cước / CCCD",
+    "birth_certificate": "Giấy khai sinh",
+    "enterprise_registration": "Giấy chứng nhận đăng ký doanh nghiệp",
+    "land_use_certificate": "Giấy chứng nhận quyền sử dụng đất",
+    "admin_document": "Văn bản hành chính",
+    "application_form": "Đơn, tờ khai",
+    "unknown": "Chưa nhận dạng được",
+}
+
+
+def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[str, Any]:
+    """Summarize the batch's latest run from the warehouse (and close the run if `finish`)."""
+    with runtime.session() as session:
+        summary = batches.run_summary(session, batch, finish=finish)
+    pages = summary["pages"]
+    processed_pages = pages["ocr"] + pages["text_layer"]
+    summary["seconds_per_page"] = (
+        round(summary["process_seconds"] / processed_pages, 3) if processed_pages else None
+    )
+    summary["generated_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    summary["counts"] = {
+        "files": summary["files"],
+        "new": summary["new"],
+        "already_done": summary["already_done"],
+        "processed": summary["processed"],
+        "cached": summary["cached"],
+        "loaded": summary["loaded"],
+        "quarantined": len(summary["quarantined"]),
+        "needs_review": summary["documents"]["needs_review"],
+    }
+    return summary
+
+
+def without_names(report: dict[str, Any]) -> dict[str, Any]:
+    """The report as stored: file names removed, counts kept."""
+    clean = copy.deepcopy(report)
+    for item in clean.get("quarantined", []):
+        item.pop("name", None)
+    clean["manifest_missing"] = len(clean.get("manifest_missing", []))
+    return clean
+
+
+def save_report(runtime: Runtime, report: dict[str, Any]) -> str:
+    key = layout.report(report["batch"])
+    runtime.store.put_bytes(
+        key,
+        json.dumps(without_names(report), ensure_ascii=False, indent=1).encode(),
+        content_type="application/json",
+    )
+    return key
+
+
+def load_saved_report(runtime: Runtime, batch: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(runtime.store.get_bytes(layout.report(batch)))
+    except ObjectNotFound:
+        return None
+
+
+def render_report(report: dict[str, Any], console: Console | None = None) -> None:
+    """Print the report for a person: headline numbers, pages, types, quarantine with reasons."""
+    console = console or Console()
+    counts = report["counts"]
+    pages = report["pages"]
+    docs = report["documents"]
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column(justify="right")
+    head.add_row("Tệp trong nguồn", str(counts["files"]))
+    head.add_row("  mới", str(counts["new"]))
+    head.add_row("  đã xử lý ở lần chạy trước (bỏ qua)", str(counts["already_done"]))
+    head.add_row("Tệp đã xử lý trong lần chạy này", str(counts["processed"]))
+    head.add_row("  dùng lại kết quả đã lưu (không OCR lại)", str(counts["cached"]))
+    head.add_row("Tài liệu đã nạp vào kho trong lần chạy này", str(counts["loaded"]))
+    head.add_row("Tệp bị cách ly", str(counts["quarantined"]))
+    head.add_row("Trang OCR / trang lấy từ lớp văn bản", f"{pages['ocr']} / {pages['text_layer']}")
+    spp = report.get("seconds_per_page")
+    head.add_row("Giây mỗi trang", f"{spp:.2f}" if spp is not None else "—")
+    head.add_row("Trường đã trích xuất", str(report["fields"]))
+    head.add_row(
+        "Tài liệu cần cán bộ xem xét / đã xác minh",
+        f"{docs['needs_review']} / {docs['verified']}",
+    )
+
+    types = Table(title="Theo loại giấy tờ (cả lô)", show_edge=False)
+    types.add_column("Loại")
+    types.add_column("Số tài liệu", justify="right")
+    for doc_type, n in sorted(docs["by_type"].items(), key=lambda kv: -kv[1]):
+        types.add_row(DOC_TYPE_LABELS.get(doc_type, doc_type), str(n))
+
+    parts: list[Any] = [head, types]
+    if report["quarantined"]:
+        q = Table(title="Tệp bị cách ly và lý do", show_edge=False)
+        q.add_column("Tệp")
+        q.add_column("Lý do")
+        for item in report["quarantined"]:
+            q.add_row(item.get("name") or item["sha256"][:12], item["message"])
+        parts.append(q)
+    missing = report.get("manifest_missing") or []
+    if missing:
+        shown = ", ".join(missing) if isinstance(missing, list) else str(missing)
+        parts.append(f"[yellow]manifest.csv nêu tệp không có trong nguồn:[/] {shown}")
+    if counts["new"] == 0 and counts["processed"] == 0 and counts["files"]:
+        parts.append(
+            "[green]Không có gì mới: mọi tệp đã được xử lý và nạp ở lần chạy trước; "
+            "không OCR lại, không nạp lại.[/]"
+        )
+    title = f"Báo cáo lô [bold]{report['batch']}[/] — lần chạy #{report['run']}"
+    console.print(Panel(Group(*parts), title=title, expand=False))

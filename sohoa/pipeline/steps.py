@@ -1,0 +1,116 @@
+"""The four steps of a batch, as the DAG's tasks and `sohoa run` call them.
+
+Each takes and returns plain JSON (references and counts, never names or text), so an Airflow task
+can log its return value safely.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+from loaders import batches
+from sohoa.pipeline.errors import step_boundary
+from sohoa.pipeline.intake import intake
+from sohoa.pipeline.load import load_file
+from sohoa.pipeline.process import FileOutcome, process_file
+from sohoa.pipeline.quarantine import quarantine_file
+from sohoa.pipeline.report import build_report, save_report
+from sohoa.pipeline.sources import open_source
+from sohoa.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def intake_step(
+    runtime: Runtime, source: str, batch: str, *, reprocess: bool = False
+) -> list[dict[str, Any]]:
+    """Register the source's files; return one reference per chunk of work."""
+    result = intake(runtime, open_source(source, runtime.settings), batch, reprocess=reprocess)
+    return result.chunk_refs()
+
+
+def record_outcome(runtime: Runtime, batch: str, outcome: FileOutcome) -> None:
+    with step_boundary("record outcome"), runtime.session() as session:
+        if outcome.status == "quarantined":
+            batches.mark_quarantined(
+                session, batch, outcome.sha256, outcome.reason_code, outcome.reason_message
+            )
+        else:
+            batches.mark_processed(session, batch, outcome.sha256, outcome.stats())
+
+
+def process_one(
+    runtime: Runtime,
+    batch: str,
+    sha256: str,
+    *,
+    hint: str | None = None,
+    lang: str | None = None,
+    reprocess: bool = False,
+) -> FileOutcome:
+    """Process one file, translating errors: a file that breaks the code is quarantined (the batch
+    goes on), an outage is raised as retryable."""
+    with step_boundary("process"):
+        try:
+            return process_file(runtime, batch, sha256, hint=hint, lang=lang, reprocess=reprocess)
+        except Exception as exc:
+            if getattr(exc, "retryable", False):
+                raise
+            log.exception("unexpected error on sha256=%s; quarantined", sha256[:12])
+            message = (
+                "Lỗi nội bộ khi xử lý tệp này. Hãy báo cho nhóm kỹ thuật kèm mã tệp; sau khi "
+                "sửa, chạy lại bằng `sohoa quarantine retry`."
+            )
+            quarantine_file(
+                runtime, batch, sha256, None, "internal_error", message, type(exc).__name__
+            )
+            return FileOutcome(
+                sha256, "quarantined", reason_code="internal_error", reason_message=message
+            )
+
+
+def process_chunk(
+    runtime: Runtime,
+    batch: str,
+    chunk: int,
+    *,
+    reprocess: bool = False,
+    lang: str | None = None,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    """Process a chunk's files one after another; a manifest's type hint beats the batch's."""
+    with step_boundary("list chunk"), runtime.session() as session:
+        todo = [(f.sha256, f.type_hint) for f in batches.files_in_chunk(session, batch, chunk)]
+    counts: Counter[str] = Counter()
+    for sha256, file_hint in todo:
+        outcome = process_one(
+            runtime, batch, sha256, hint=file_hint or hint, lang=lang, reprocess=reprocess
+        )
+        record_outcome(runtime, batch, outcome)
+        counts[outcome.status] += 1
+        counts["cached"] += outcome.cached
+        counts["pages"] += outcome.pages
+    return {"batch": batch, "chunk": chunk, **counts}
+
+
+def load_chunk(runtime: Runtime, batch: str, chunk: int) -> dict[str, Any]:
+    with step_boundary("list chunk"), runtime.session() as session:
+        todo = [f.sha256 for f in batches.files_in_chunk(session, batch, chunk, status="processed")]
+    counts: Counter[str] = Counter()
+    for sha256 in todo:
+        with step_boundary("load"):
+            result = load_file(runtime, batch, sha256)
+        counts["loaded"] += 1
+        counts["created"] += result.created
+        counts["new_version"] += result.new_version
+    return {"batch": batch, "chunk": chunk, **counts}
+
+
+def report_step(runtime: Runtime, batch: str) -> dict[str, Any]:
+    """Close the run, write `reports/<batch>.json`; return its headline counts."""
+    with step_boundary("report"):
+        report = build_report(runtime, batch, finish=True)
+        save_report(runtime, report)
+    return report["counts"]
