@@ -18,6 +18,7 @@ from pathlib import Path
 from extractors.errors import InputDocumentError
 from extractors.sniff import sniff
 from loaders import batches
+from loaders.models import FileStatus
 from sohoa.pipeline.errors import step_boundary
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.pipeline.sources import Source
@@ -141,7 +142,7 @@ def _intake_one(
                     manifest=manifest_row,
                 )
                 batches.mark_quarantined(
-                    session, result.batch, sha256, exc.reason_code, exc.message, run=run
+                    session, result.batch, sha256, exc.reason_code, exc.message
                 )
             result.quarantined += 1
             return
@@ -152,7 +153,7 @@ def _intake_one(
             )
         with runtime.session() as session:
             run = batches.get_run(session, result.run_id)
-            _, already_loaded = batches.register_file(
+            row, already_loaded = batches.register_file(
                 session,
                 run,
                 sha256=sha256,
@@ -161,7 +162,12 @@ def _intake_one(
                 media_type=str(media_type),
                 manifest=manifest_row,
             )
-        if already_loaded:
+            earlier_quarantine = row.status == FileStatus.QUARANTINED
+        if earlier_quarantine:
+            result.quarantined += (
+                1  # set aside by an earlier run; `sohoa quarantine retry` redoes it
+            )
+        elif already_loaded:
             result.already_done += 1
         else:
             result.new += 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from extractors.records import Extraction
-from loaders import batches
 from loaders.load import LoadResult, load_extraction
 from sohoa.pipeline.errors import PermanentStepError
 from sohoa.pipeline.process import load_cached
@@ -11,7 +10,8 @@ from sohoa.runtime import Runtime
 
 
 def load_file(runtime: Runtime, batch: str, sha256: str) -> LoadResult:
-    """Upsert the cached extraction of `sha256` and mark the batch file loaded, atomically."""
+    """Upsert the cached extraction of `sha256`; the load marks the batch file loaded in the
+    same transaction."""
     record = load_cached(runtime, sha256)
     if record is None:
         raise PermanentStepError(
@@ -26,5 +26,4 @@ def load_file(runtime: Runtime, batch: str, sha256: str) -> LoadResult:
             options_fingerprint=record.get("options_fingerprint", ""),
             auto_verify_confidence=runtime.settings.auto_verify_confidence,
         )
-        batches.mark_loaded(session, batch, sha256, result.document_id)
     return result

@@ -15,7 +15,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
-from loaders import batches
+from loaders.batch_report import run_summary
 from sohoa.runtime import Runtime
 from storage import ObjectNotFound, layout
 
@@ -33,7 +33,7 @@ DOC_TYPE_LABELS = {
 def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[str, Any]:
     """Summarize the batch's latest run from the warehouse (and close the run if `finish`)."""
     with runtime.session() as session:
-        summary = batches.run_summary(session, batch, finish=finish)
+        summary = run_summary(session, batch, finish=finish)
     pages = summary["pages"]
     processed_pages = pages["ocr"] + pages["text_layer"]
     summary["seconds_per_page"] = (

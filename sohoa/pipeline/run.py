@@ -68,7 +68,7 @@ def run_batch(
     )
     with step_boundary("list work"), runtime.session() as session:
         todo = [
-            (f.sha256, f.type_hint)
+            (f.sha256, f.manifest.get("type_hint"))
             for chunk in range(result.chunks)
             for f in batches.files_in_chunk(session, batch, chunk)
         ]

@@ -82,7 +82,10 @@ def process_chunk(
 ) -> dict[str, Any]:
     """Process a chunk's files one after another; a manifest's type hint beats the batch's."""
     with step_boundary("list chunk"), runtime.session() as session:
-        todo = [(f.sha256, f.type_hint) for f in batches.files_in_chunk(session, batch, chunk)]
+        todo = [
+            (f.sha256, f.manifest.get("type_hint"))
+            for f in batches.files_in_chunk(session, batch, chunk)
+        ]
     counts: Counter[str] = Counter()
     for sha256, file_hint in todo:
         outcome = process_one(

@@ -1,0 +1,97 @@
+"""The numbers of a batch report: what the latest run did, and where the batch's documents stand.
+
+A file counts as worked on by a run when the run gave it a chunk (intake chunks only what is still
+to do); files already loaded elsewhere are counted as "already done" and cost nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from loaders.batches import _batch, latest_run
+from loaders.db import translate_db_errors
+from loaders.models import BatchFile, Document, DocumentStatus, FieldValue, FileStatus
+
+
+@translate_db_errors()
+def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[str, Any]:
+    """The latest run of `batch` as plain JSON values (original names included, for people).
+
+    With `finish`, the run is closed and the counts are kept on it.
+    """
+    row = _batch(session, batch)
+    run = latest_run(session, batch)
+    files = session.scalars(
+        select(BatchFile).where(BatchFile.batch_id == row.id).order_by(BatchFile.id)
+    ).all()
+    worked = [f for f in files if f.run_id == run.id and f.chunk is not None]
+    done = [f for f in worked if f.status in (FileStatus.PROCESSED, FileStatus.LOADED)]
+    fresh = [f for f in done if not f.stats.get("cached")]
+    intake = run.counts
+
+    document_ids = {f.document_id for f in files if f.document_id is not None}
+    by_type: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    fields = 0
+    if document_ids:
+        for doc_type, status in session.execute(
+            select(Document.doc_type, Document.status).where(Document.id.in_(document_ids))
+        ):
+            by_type[doc_type] += 1
+            by_status[status] += 1
+        fields = session.scalar(
+            select(func.count())
+            .select_from(FieldValue)
+            .where(FieldValue.document_id.in_(document_ids))
+        )
+
+    summary: dict[str, Any] = {
+        "batch": row.name,
+        "run": run.id,
+        "source": row.source,
+        "started_at": run.started_at.isoformat(timespec="seconds"),
+        "finished_at": None,
+        "files": intake.get("files", len(files)),
+        "new": intake.get("new", 0),
+        "already_done": intake.get("already_done", 0),
+        "processed": len(fresh),
+        "cached": len(done) - len(fresh),
+        "loaded": sum(f.status == FileStatus.LOADED for f in worked),
+        "quarantined": [
+            {
+                "sha256": f.sha256,
+                "name": f.original_name,
+                "code": f.reason_code,
+                "message": f.reason_message,
+            }
+            for f in files
+            if f.status == FileStatus.QUARANTINED
+        ],
+        "manifest_missing": list(intake.get("manifest_missing_names", [])),
+        "pages": {
+            "ocr": sum(f.stats.get("ocr_pages", 0) for f in fresh),
+            "text_layer": sum(f.stats.get("text_pages", 0) for f in fresh),
+        },
+        "process_seconds": round(sum(f.stats.get("seconds", 0.0) for f in fresh), 3),
+        "ocr_seconds": round(sum(f.stats.get("ocr_seconds", 0.0) for f in fresh), 3),
+        "documents": {
+            "total": len(document_ids),
+            "by_type": dict(by_type),
+            "needs_review": by_status[DocumentStatus.NEEDS_REVIEW],
+            "verified": by_status[DocumentStatus.VERIFIED],
+            "rejected": by_status[DocumentStatus.REJECTED],
+        },
+        "fields": fields or 0,
+    }
+    if finish:
+        run.finished_at = datetime.now(UTC)
+        run.counts = {**run.counts, "processed": summary["processed"], "loaded": summary["loaded"]}
+        session.flush()
+    if run.finished_at:
+        summary["finished_at"] = run.finished_at.isoformat(timespec="seconds")
+    return summary

@@ -1,0 +1,99 @@
+"""Connecting, migrating, and how database failures reach callers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+
+from loaders.db import (
+    VERSION_TABLE,
+    check_schema,
+    current_revision,
+    head_revision,
+    make_engine,
+    make_session_factory,
+    normalize_url,
+    session_scope,
+    upgrade,
+)
+from loaders.errors import SchemaOutOfDate, WarehouseUnavailable
+from loaders.models import Base, Batch, ChangeEvent, Document
+
+
+def test_migrations_run_on_an_empty_database_and_again_as_a_no_op(empty_url: str) -> None:
+    engine = make_engine(empty_url)
+    try:
+        with pytest.raises(SchemaOutOfDate, match="sohoa db upgrade"):
+            check_schema(engine)
+        upgrade(engine)
+        upgrade(empty_url)
+        assert current_revision(engine) == head_revision()
+        check_schema(engine)
+        tables = set(sa.inspect(engine).get_table_names())
+        assert {"documents", "audit_log", "sohoa_alembic_version"} <= tables
+        assert "alembic_version" not in tables  # Airflow's name stays free
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "version_table": VERSION_TABLE}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_sqlite_engine_creates_its_folder_and_enforces_foreign_keys(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'w.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    factory = make_session_factory(engine)
+    with pytest.raises(sa.exc.IntegrityError), session_scope(factory) as session:
+        session.add(Document(sha256="f" * 64, doc_type="unknown", duplicate_of_id=999))
+    engine.dispose()
+
+
+def test_plain_postgresql_urls_use_psycopg_3() -> None:
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_a_dead_server_is_a_retryable_unavailable_warehouse() -> None:
+    engine = make_engine("postgresql://postgres@127.0.0.1:1/nothing")
+    with pytest.raises(WarehouseUnavailable) as caught:
+        current_revision(engine)
+    assert caught.value.retryable is True
+    factory = make_session_factory(engine)
+    with pytest.raises(WarehouseUnavailable), session_scope(factory) as session:
+        session.scalar(sa.select(Batch.id))
+
+
+def test_session_scope_commits_or_rolls_back(session_factory) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(session_factory) as session:
+        session.add(Batch(name="kept"))
+    with pytest.raises(RuntimeError), session_scope(session_factory) as session:
+        session.add(Batch(name="dropped"))
+        session.flush()
+        raise RuntimeError("crash mid-unit")
+    with session_scope(session_factory) as session:
+        assert session.scalars(sa.select(Batch.name)).all() == ["kept"]
+
+
+def test_change_events_carry_the_writing_transaction_on_postgresql(session, dialect) -> None:  # type: ignore[no-untyped-def]
+    document = Document(sha256="a" * 64, doc_type="unknown")
+    session.add(document)
+    session.flush()
+    session.add(ChangeEvent(kind="document.verified", document_id=document.id))
+    session.flush()
+    txid = session.scalar(sa.select(ChangeEvent.txid))
+    assert (txid is not None) == (dialect == "postgresql")
