@@ -1,0 +1,63 @@
+"""API errors: JSON with a stable code and a message, the same shape everywhere.
+
+{"error": {"code": "purpose_required", "message": "…"}}
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+def _json(status: int, code: str, message: str, headers: dict[str, str] | None = None):
+    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _json(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _json(422, "invalid_request", f"{where}: {first.get('msg', 'invalid input')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _json(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return _json(404, "not_found", str(exc))
+
+    @app.exception_handler(ConflictingUpdate)
+    async def _conflict(request: Request, exc: ConflictingUpdate) -> JSONResponse:
+        return _json(409, "conflicting_update", str(exc))
+
+    @app.exception_handler(WarehouseUnavailable)
+    async def _unavailable(request: Request, exc: WarehouseUnavailable) -> JSONResponse:
+        return _json(
+            503,
+            "warehouse_unavailable",
+            "the database is unavailable; retry later",
+            {"Retry-After": "5"},
+        )
