@@ -21,7 +21,16 @@ from storage import ObjectStore, open_store
 MANIFEST = "manifest.csv"
 READY_MARKER = "_READY"
 MANIFEST_COLUMNS = ("file", "dossier_code", "procedure_code", "subject_id", "type_hint")
-_SKIPPED_NAMES = {MANIFEST, READY_MARKER}
+SAMPLES_INDEX = "index.json"
+# Not documents: the batch's own control files, and the ground truth `sohoa samples` writes beside
+# each generated document (so a samples folder can be run as it is).
+_SKIPPED_NAMES = {MANIFEST, READY_MARKER, SAMPLES_INDEX}
+_SKIPPED_SUFFIXES = (".truth.json",)
+
+
+def is_control_file(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return name in _SKIPPED_NAMES or base.endswith(_SKIPPED_SUFFIXES) or base.startswith(".")
 
 
 class SourceError(ValueError):
@@ -83,7 +92,7 @@ class FolderSource:
             rel = path.relative_to(self.root)
             if not path.is_file() or any(part.startswith(".") for part in rel.parts):
                 continue
-            if rel.as_posix() in _SKIPPED_NAMES:
+            if is_control_file(rel.as_posix()):
                 continue
             yield SourceFile(_nfc(rel.as_posix()), path.stat().st_size)
 
@@ -113,7 +122,7 @@ class StoreSource:
     def files(self) -> Iterator[SourceFile]:
         for info in self.store.list(self.prefix):
             name = info.key[len(self.prefix) :]
-            if not name or name in _SKIPPED_NAMES or name.endswith("/"):
+            if not name or name.endswith("/") or is_control_file(name):
                 continue
             if any(part.startswith(".") for part in name.split("/")):
                 continue
