@@ -1,0 +1,27 @@
+"""Reference tables (provinces, …) kept as data files next to the code that reads them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str  # 3-digit ID-number prefix (old 2-digit admin code with a leading 0), e.g. "079"
+    name: str  # name before the July 2025 merger
+    new_code: str  # 2-digit code of the province it belongs to since 01/07/2025 (QĐ 19/2025)
+    new_name: str
+
+
+@cache
+def provinces() -> dict[str, Province]:
+    """The 63 pre-2025 provinces by 3-digit ID prefix, each with its post-merger province."""
+    raw = json.loads(resources.files(__package__).joinpath("provinces.json").read_text("utf-8"))
+    new_names = {p["code"]: p["name"] for p in raw["new_provinces"]}
+    return {
+        p["id_prefix"]: Province(p["id_prefix"], p["name"], p["new_code"], new_names[p["new_code"]])
+        for p in raw["old_provinces"]
+    }

@@ -1,0 +1,356 @@
+"""Header fields of an administrative document (Decree 30/2020/NĐ-CP layout).
+
+Header: issuer (left column, beside the national motto), "Số: 86/QĐ-UBND" under it, the date line
+"Quảng Ngãi, ngày 16 tháng 01 năm 2025" on the right, then the title (QUYẾT ĐỊNH, …) and the
+subject line ("Về việc …"; for a công văn "V/v …" under the number). The signer's name closes the
+last page. Handwritten numbers and days are common on scans: when they cannot be read the field is
+left out with a finding, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.classify import ADMIN_KINDS, QUOC_HIEU
+from extractors.fields.common import (
+    Line,
+    make_field,
+    make_line,
+    page_lines,
+    parse_date,
+)
+from extractors.records import Field, Finding, PageText, Severity, Word
+from extractors.text import fold, fuzzy_find, nfc, similarity
+
+HEADER_LINES = 40
+MOTTO = "DOC LAP - TU DO - HANH PHUC"
+# Printed abbreviations in issuer names, expanded so the issuer reads the same on every document.
+ISSUER_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
+# Words kept capitalized inside an issuer name (proper names of institutions).
+ISSUER_PROPER = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "CHỈ ĐẠO": "Chỉ đạo"}
+LOCALITY_WORDS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THỊ TRẤN")
+# Lines that start the body after the subject (folded prefixes).
+BODY_STARTS = ("CAN CU", "THUC HIEN", "KINH GUI", "THEO DE NGHI", "XET DE NGHI")
+SIGNING_PREFIXES = ("TM.", "KT.", "TL.", "Q.", "TUQ.")
+
+_NUMBER_LINE = re.compile(r"^\W{0,3}S[ỐốOoÓóỒồỔổÔô0]\s*[:;.]\s*", re.IGNORECASE)
+_NUMBER_SYMBOL = re.compile(
+    r"^(?P<number>[^\s/]{0,8}?)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?"
+    r"(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*-\s*[A-ZĐ0-9][A-Za-zĐđ0-9&.]*)*)"
+)
+_PARTY_NUMBER = re.compile(r"^(?P<number>\d{1,6})\s*-\s*(?P<symbol>[A-Z]{1,4}/[A-ZĐ0-9]+)")
+
+
+def extract_admin_document(
+    pages: Sequence[PageText], kind: str | None
+) -> tuple[list[Field], list[Finding]]:
+    """Header fields of an administrative document and findings for what could not be read."""
+    page = pages[0]
+    lines = page_lines(page)[:HEADER_LINES]
+    fields: list[Field] = []
+    findings: list[Finding] = []
+    number_line = next((i for i, ln in enumerate(lines) if _NUMBER_LINE.match(ln.text)), None)
+
+    symbol_end = 0
+    if number_line is None:
+        findings.append(_missing("number_symbol", "Không tìm thấy dòng “Số:” của văn bản"))
+    else:
+        result = _number_symbol(lines[number_line])
+        if isinstance(result, Field):
+            fields.append(result)
+        elif result is not None:
+            findings.append(result)
+        symbol_end = _symbol_end(lines[number_line])
+
+    date_line = _date_line(lines)
+    if date_line is None:
+        findings.append(_missing("issued_on", "Không tìm thấy dòng địa danh, ngày tháng năm"))
+    else:
+        line, start = date_line
+        parsed = parse_date(line.text[start:])
+        date_words = line.words_in(start, len(line.text))
+        if parsed is not None:
+            fields.append(
+                make_field(
+                    "issued_on",
+                    parsed.iso,
+                    line.text[start:],
+                    date_words,
+                    page=line.page,
+                    repaired=parsed.repaired,
+                )
+            )
+        else:
+            findings.append(
+                _missing(
+                    "issued_on",
+                    "Không đọc được ngày ban hành (có thể viết tay): "
+                    f"dòng đọc được là “{line.text[start:].strip()}”, hãy nhập ngày từ bản scan",
+                )
+            )
+        place = _place(
+            line, start, symbol_end if number_line is not None and lines[number_line] is line else 0
+        )
+        if place is not None:
+            fields.append(place)
+
+    issuer = _issuer(page, lines, number_line)
+    if issuer is not None:
+        fields.append(issuer)
+    else:
+        findings.append(_missing("issuer", "Không xác định được cơ quan ban hành (góc trái)"))
+
+    subject = _subject(page, lines, number_line, kind)
+    if subject is not None:
+        fields.append(subject)
+    else:
+        findings.append(_missing("subject", "Không tìm thấy trích yếu (“Về việc …”, “V/v …”)"))
+
+    signer = _signer(pages[-1])
+    if signer is not None:
+        fields.append(signer)
+    return fields, findings
+
+
+def _missing(name: str, message: str) -> Finding:
+    return Finding(f"{name}.missing", Severity.WARNING, message, name)
+
+
+def _number_symbol(line: Line) -> Field | Finding | None:
+    prefix = _NUMBER_LINE.match(line.text)
+    assert prefix is not None
+    rest = line.text[prefix.end() :]
+    match = _NUMBER_SYMBOL.match(rest) or _PARTY_NUMBER.match(rest)
+    if match is None:
+        return _missing("number_symbol", f"Không đọc được số, ký hiệu văn bản trong “{line.text}”")
+    symbol = re.sub(r"\s+", "", match.group("symbol"))
+    number = match.group("number")
+    year = match.groupdict().get("year")
+    if not number or not number.isdigit():
+        return Finding(
+            "number_symbol.number_unreadable",
+            Severity.WARNING,
+            f"Không đọc được số văn bản (có thể viết tay); ký hiệu đọc được là “{symbol}”: "
+            "hãy nhập số từ bản scan",
+            "number_symbol",
+        )
+    separator = "-" if match.re is _PARTY_NUMBER else "/"
+    value = f"{number}{separator}{year}/{symbol}" if year else f"{number}{separator}{symbol}"
+    start = prefix.end()
+    words = line.words_in(start, start + match.end())
+    return make_field("number_symbol", value, rest[: match.end()], words, page=line.page)
+
+
+def _symbol_end(line: Line) -> int:
+    prefix = _NUMBER_LINE.match(line.text)
+    if prefix is None:
+        return 0
+    match = _NUMBER_SYMBOL.match(line.text[prefix.end() :])
+    return prefix.end() + (match.end() if match else 0)
+
+
+def _date_line(lines: list[Line]) -> tuple[Line, int] | None:
+    """The line holding "…, ngày … tháng … năm …" and where ", ngày" starts in it."""
+    for line in lines:
+        folded = fold(line.text)
+        if "THANG" in folded and "NAM" in folded:
+            m = re.search(r"ng[aà]y", line.text, re.IGNORECASE)
+            if m and re.search(r"n[aă]m\s*\d{4}", line.text, re.IGNORECASE):
+                return line, m.start()
+    return None
+
+
+def _place(line: Line, date_start: int, after: int) -> Field | None:
+    """The place name before ", ngày" (text of the number column on the same line removed)."""
+    head = line.text[after:date_start].rstrip(" ,.")
+    head = re.sub(r"^[^\wÀ-ỹ]+", "", head)
+    if not head:
+        return None
+    offset = line.text.index(head, after)
+    words = line.words_in(offset, offset + len(head))
+    return make_field("place", nfc(head), head, words, page=line.page)
+
+
+def _issuer(page: PageText, lines: list[Line], number_line: int | None) -> Field | None:
+    """Left-column lines from the national-motto row down to the number line."""
+    top_line = next(
+        (i for i, ln in enumerate(lines) if fuzzy_find(QUOC_HIEU, fold(ln.text), 0.75)), None
+    )
+    if top_line is None or number_line is None or number_line <= top_line:
+        return None
+    first_top = lines[top_line].box.top - lines[top_line].box.height
+    stop = lines[number_line].box.top
+    column_limit = page.width * 0.45
+    words = [
+        w
+        for ln in lines[:number_line]
+        for w in ln.words
+        if w.box.left + w.box.width / 2 < column_limit
+        and w.box.top >= first_top
+        and w.box.bottom <= stop + 2
+        and re.search(r"\w", w.text)
+    ]
+    if not words:
+        return None
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.box.top, w.box.left)):
+        if rows and abs(rows[-1][0].box.top - w.box.top) < 0.6 * max(1, w.box.height):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    texts = [" ".join(w.text for w in sorted(r, key=lambda w: w.box.left)) for r in rows]
+    texts = [t for t in texts if not fuzzy_find(MOTTO, fold(t), 0.7)]
+    if not texts:
+        return None
+    raw = " / ".join(texts)
+    return make_field("issuer", issuer_name(texts), raw, words, page=page.number)
+
+
+def issuer_name(rows: list[str]) -> str:
+    """Printed header rows → a readable issuer: "UBND TỈNH QUẢNG NGÃI / BAN CHỈ ĐẠO 138" →
+    "Ban Chỉ đạo 138 tỉnh Quảng Ngãi" (the lower row issues; the upper one is its parent)."""
+    rows = [re.sub(r"\s+", " ", nfc(r)).strip(" -_—") for r in rows if r.strip(" -_—")]
+    if not rows:
+        return ""
+    body = rows[-1] if len(rows) > 1 and not _starts_with_locality(rows[-1]) else " ".join(rows)
+    if len(rows) > 1 and body == rows[-1] and not _locality(body):
+        parent_place = _locality(" ".join(rows[:-1]))
+        if parent_place:
+            body = f"{body} {parent_place}"
+    return _sentence_case(body)
+
+
+def _starts_with_locality(text: str) -> bool:
+    upper = text.upper()
+    return any(upper.startswith(w + " ") for w in LOCALITY_WORDS)
+
+
+def _locality(text: str) -> str | None:
+    upper = text.upper()
+    for word in LOCALITY_WORDS:
+        idx = upper.find(word + " ")
+        if idx >= 0:
+            return text[idx:]
+    return None
+
+
+def _sentence_case(text: str) -> str:
+    words = []
+    for token in text.split():
+        words.append(ISSUER_ABBREVIATIONS.get(token.upper(), token))
+    text = " ".join(words)
+    lowered = text[:1].upper() + text[1:].lower()
+    for upper, proper in ISSUER_PROPER.items():
+        lowered = re.sub(upper, proper, lowered, flags=re.IGNORECASE)
+
+    # Place names after a locality word keep capitals: "tỉnh Quảng Ngãi".
+    def capitalize_place(m: re.Match[str]) -> str:
+        return m.group(1) + " ".join(p[:1].upper() + p[1:] for p in m.group(2).split())
+
+    pattern = r"((?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn) )([^,;/]+)"
+    return re.sub(pattern, capitalize_place, lowered)
+
+
+def _subject(
+    page: PageText, lines: list[Line], number_line: int | None, kind: str | None
+) -> Field | None:
+    """The trích yếu: lines under the title, or the V/v block under the number of a công văn."""
+    start = None
+    for i, line in enumerate(lines):
+        folded = fold(line.text)
+        if re.match(r"^\W*V\s*/\s*[VW]\b", folded):
+            start = i
+            break
+    if start is not None:
+        return _collect_subject(page, lines, start, left_column=True)
+    title = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if any(
+                similarity(re.sub(r"[^A-Z ]", "", fold(ln.text)).strip(), t) >= 0.85
+                for t in ADMIN_KINDS
+            )
+        ),
+        None,
+    )
+    if title is None or title + 1 >= len(lines):
+        return None
+    return _collect_subject(page, lines, title + 1, left_column=False)
+
+
+def _collect_subject(
+    page: PageText, lines: list[Line], start: int, *, left_column: bool
+) -> Field | None:
+    chosen: list[Word] = []
+    texts: list[str] = []
+    previous: Line | None = None
+    upper_title = False
+    for line in lines[start : start + 5]:
+        words = list(line.words)
+        if left_column:
+            words = [w for w in words if w.box.left + w.box.width / 2 < page.width * 0.5]
+            if not words:
+                continue
+        sub = make_line(line.page, words)
+        folded = fold(sub.text)
+        if previous is not None and (
+            folded.startswith(BODY_STARTS)
+            or (_mostly_upper(sub.text) and not upper_title)
+            or sub.box.top - previous.box.bottom > 1.5 * previous.box.height
+            # body paragraphs run the full width; the subject block is narrower and centered
+            or (sub.box.width > 1.6 * previous.box.width and sub.box.width > 0.6 * page.width)
+        ):
+            break
+        if previous is None:
+            upper_title = _mostly_upper(sub.text)
+        if not chosen:
+            m = re.search(r"V\s*/\s*[VW]\b|VE VIEC", folded)
+            text = sub.text[m.start() :] if m and m.start() < 8 else sub.text
+            if m and m.start() < 8:
+                words = list(sub.words_in(m.start(), len(sub.text)))
+            text = re.sub(r"^V\s*/\s*[vwVW]\b", "V/v", text)
+        else:
+            text = sub.text
+        chosen.extend(words)
+        texts.append(text.strip())
+        previous = sub
+    if not chosen:
+        return None
+    raw = " ".join(texts)
+    value = re.sub(r"\s+", " ", raw).strip(" .;")
+    return make_field("subject", value, raw, chosen, page=page.number)
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 6 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
+
+
+def _signer(page: PageText) -> Field | None:
+    """The name under the signing block (TM./KT./TL. … then the title, the signature, the name)."""
+    lines = page_lines(page)
+    block_start = None
+    for i, line in enumerate(lines):
+        if line.text.upper().startswith(SIGNING_PREFIXES) or fold(line.text) in (
+            "CHU TICH",
+            "THU TUONG",
+            "GIAM DOC",
+            "BO TRUONG",
+            "TRUONG BAN",
+        ):
+            block_start = i
+            if line.box.left > page.width * 0.4:
+                break
+    if block_start is None:
+        return None
+    for line in lines[block_start + 1 : block_start + 12]:
+        words = [w for w in line.words if w.box.left > page.width * 0.4]
+        parts = [w.text for w in words]
+        if 2 <= len(parts) <= 5 and all(
+            p[:1].isupper() and p[1:].islower() and p.isalpha() for p in parts
+        ):
+            name = " ".join(parts)
+            return make_field("signer", name, name, words, page=page.number)
+    return None

@@ -1,0 +1,5 @@
+"""OCR engines behind one Protocol, chosen by name from a registry."""
+
+from extractors.ocr.engine import OcrEngine, available_engines, get_engine, register_engine
+
+__all__ = ["OcrEngine", "available_engines", "get_engine", "register_engine"]

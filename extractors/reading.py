@@ -1,0 +1,120 @@
+"""File → per-page words: the PDF text layer when it is the page's real text, OCR otherwise."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+from PIL import Image
+
+from extractors.errors import OcrEngineError
+from extractors.ocr.engine import OcrEngine
+from extractors.options import ReadOptions
+from extractors.pages import SourcePage, open_source
+from extractors.preprocess import prepare_for_ocr
+from extractors.records import PageSource, PageText, Word
+from extractors.sniff import sniff
+from extractors.textlayer import assess_text_layer
+
+log = logging.getLogger(__name__)
+
+TEXT_LAYER_ENGINE = f"pdfplumber {pdfplumber.__version__}"
+# A first OCR pass this poor may mean the page is upside down or on its side: ask the engine's
+# orientation detector (only then, because it costs most of a second per page).
+RETRY_ORIENTATION_BELOW_CONFIDENCE = 0.6
+MIN_ORIENTATION_CONFIDENCE = 5.0
+
+
+def read_document(
+    path: Path, options: ReadOptions, engine: OcrEngine
+) -> Iterator[tuple[PageText, Image.Image]]:
+    """Yield each page's words and the page image to store (boxes are in that image's pixels).
+
+    Raises InputDocumentError subclasses for unusable files and OcrEngineError subclasses when OCR
+    fails; pages are produced one at a time, so a long PDF never sits in memory at once.
+    """
+    media_type = sniff(path)
+    with open_source(path, media_type, options) as source:
+        for page in source.iter_pages():
+            yield read_page(page, options, engine)
+
+
+def read_page(
+    page: SourcePage, options: ReadOptions, engine: OcrEngine
+) -> tuple[PageText, Image.Image]:
+    """One page's words: its text layer if assessed usable, else OCR of its image."""
+    image = page.image
+    if page.text_words is not None:
+        started = time.perf_counter()
+        verdict = assess_text_layer(page.text_words, image.size)
+        if verdict.usable:
+            return (
+                PageText(
+                    number=page.number,
+                    width=image.width,
+                    height=image.height,
+                    source=PageSource.TEXT_LAYER,
+                    words=tuple(page.text_words),
+                    engine=TEXT_LAYER_ENGINE,
+                    seconds=time.perf_counter() - started,
+                    notes=(*page.notes, verdict.reason),
+                ),
+                image,
+            )
+        why = verdict.reason
+    else:
+        why = "no text layer"
+    started = time.perf_counter()
+    words, image, ocr_notes = _ocr_page(image, options, engine)
+    return (
+        PageText(
+            number=page.number,
+            width=image.width,
+            height=image.height,
+            source=PageSource.OCR,
+            words=tuple(words),
+            engine=f"{engine.version()} {options.lang}",
+            seconds=time.perf_counter() - started,
+            notes=(*page.notes, f"OCR: {why}", *ocr_notes),
+        ),
+        image,
+    )
+
+
+def _ocr_page(
+    image: Image.Image, options: ReadOptions, engine: OcrEngine
+) -> tuple[list[Word], Image.Image, list[str]]:
+    prepared = prepare_for_ocr(image, options)
+    words = prepared.map_words(
+        engine.recognize(prepared.image, lang=options.lang, timeout=options.ocr_timeout)
+    )
+    notes = list(prepared.notes)
+    if not options.detect_orientation or _quality(words) >= RETRY_ORIENTATION_BELOW_CONFIDENCE:
+        return words, image, notes
+    detect = getattr(engine, "orientation", None)
+    if detect is None:
+        return words, image, notes
+    try:
+        rotate, confidence = detect(prepared.image, timeout=options.ocr_timeout)
+    except OcrEngineError as exc:  # too little text for orientation detection is common
+        log.debug("orientation detection skipped: %s", exc.detail[:80])
+        return words, image, notes
+    if rotate % 360 == 0 or confidence < MIN_ORIENTATION_CONFIDENCE:
+        return words, image, notes
+    upright = image.rotate(-rotate, expand=True)
+    prepared_upright = prepare_for_ocr(upright, options)
+    retry = prepared_upright.map_words(
+        engine.recognize(prepared_upright.image, lang=options.lang, timeout=options.ocr_timeout)
+    )
+    if _quality(retry) * len(retry) <= _quality(words) * len(words):
+        return words, image, notes
+    return retry, upright, [*prepared_upright.notes, f"page turned {rotate}° to read it upright"]
+
+
+def _quality(words: list[Word]) -> float:
+    if len(words) < 5:
+        return 0.0
+    return sum(w.confidence for w in words) / len(words)

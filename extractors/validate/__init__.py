@@ -1,0 +1,1 @@
+"""Validation: format, cross-field and date rules that turn into steward-readable findings."""

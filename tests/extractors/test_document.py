@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import date
+
+from extractors.document import EXTRACTOR_VERSION, extract
+from extractors.records import Box, DocType, Extraction, PageSource, PageText, Word
+
+
+def _page(lines: list[str]) -> PageText:
+    words = tuple(
+        Word(w, Box(100 + j * 80, 100 + i * 50, 70, 40), 0.9, line=i)
+        for i, line in enumerate(lines)
+        for j, w in enumerate(line.split())
+    )
+    return PageText(1, 1654, 2339, PageSource.OCR, words)
+
+
+def test_unknown_document_keeps_a_finding() -> None:
+    result = extract([_page(["Hóa đơn bán lẻ", "Tổng cộng 120.000 đồng"])], sha256="a" * 64)
+    assert result.doc_type is DocType.UNKNOWN
+    assert [f.code for f in result.findings] == ["document.unknown_type"]
+    assert "không nhận dạng được loại giấy tờ" in result.findings[0].message.lower()
+    assert result.extractor_version == EXTRACTOR_VERSION and result.page_count == 1
+
+
+def test_extraction_round_trips_through_json() -> None:
+    page = _page(
+        [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Số: 05/QĐ-UBND",
+            "Quảng Ngãi, ngày 05 tháng 01 năm 2024",
+            "QUYẾT ĐỊNH",
+            "Về việc thành lập tổ công tác",
+        ]
+    )
+    result = extract([page], sha256="b" * 64, today=date(2025, 1, 1))
+    assert result.doc_type is DocType.ADMIN_DOCUMENT
+    assert result.value("number_symbol") == "05/QĐ-UBND"
+    assert result.value("issued_on") == "2024-01-05"
+    assert result.value("subject") == "Về việc thành lập tổ công tác"
+    assert Extraction.from_dict(result.to_dict()) == result
+
+
+def test_blank_pages_say_so() -> None:
+    result = extract([PageText(1, 10, 10, PageSource.OCR)], sha256="c" * 64)
+    assert "document.no_text" in {f.code for f in result.findings}

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytesseract
+import pytest
+from PIL import Image
+
+from extractors.errors import EngineMissing, OcrEngineError, OcrTimeout
+from extractors.ocr import available_engines, get_engine, register_engine
+from extractors.ocr.engine import OcrEngine
+from extractors.ocr.fake import FakeEngine
+from extractors.ocr.tesseract import TesseractEngine, words_from_data
+from extractors.options import ReadOptions
+from extractors.reading import read_document
+from extractors.records import Box, PageSource, Word
+
+
+def test_tesseract_reads_vietnamese(real: Path, tesseract: OcrEngine) -> None:
+    expected = (real / "tesseract/viet.expected_substring.txt").read_text("utf-8").strip()
+    pages = list(read_document(real / "tesseract/viet.tif", ReadOptions(), tesseract))
+    assert len(pages) == 1
+    page, image = pages[0]
+    assert page.source is PageSource.OCR
+    assert expected in page.text
+    assert page.engine.startswith("tesseract 5")
+    assert all(0 < w.confidence <= 1 for w in page.words)
+    assert all(w.box.right <= image.width and w.box.bottom <= image.height for w in page.words)
+
+
+def test_registry_knows_tesseract_and_takes_fakes() -> None:
+    assert isinstance(get_engine("tesseract"), TesseractEngine)
+    register_engine("fake", FakeEngine)
+    assert "fake" in available_engines()
+    assert isinstance(get_engine("fake"), OcrEngine)
+    with pytest.raises(KeyError):
+        get_engine("nope")
+
+
+def test_words_from_data_drops_layout_rows_and_scales_confidence() -> None:
+    data = {
+        "text": ["", "Số:", "86", " ", "QĐ"],
+        "conf": [-1, 91.5, 40, 95, 88],
+        "left": [0, 10, 60, 90, 10],
+        "top": [0, 10, 10, 10, 50],
+        "width": [500, 40, 20, 5, 30],
+        "height": [100, 20, 20, 20, 20],
+        "block_num": [1, 1, 1, 1, 2],
+        "par_num": [0, 1, 1, 1, 1],
+        "line_num": [0, 1, 1, 1, 1],
+    }
+    words = words_from_data(data)
+    assert [w.text for w in words] == ["Số:", "86", "QĐ"]
+    assert words[0].confidence == pytest.approx(0.915)
+    assert [(w.line, w.block) for w in words] == [(0, 1), (0, 1), (1, 2)]
+    assert words[0].box == Box(10, 10, 40, 20)
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected", "text"),
+    [
+        (pytesseract.TesseractNotFoundError(), EngineMissing, "Chưa cài Tesseract"),
+        (RuntimeError("Tesseract process timeout"), OcrTimeout, "quá thời gian"),
+        (pytesseract.TesseractError(1, "Failed loading language 'xyz'"), EngineMissing, "ngôn ngữ"),
+        (pytesseract.TesseractError(1, "segfault"), OcrEngineError, "Tesseract gặp lỗi"),
+    ],
+)
+def test_tesseract_errors_are_translated(
+    monkeypatch: pytest.MonkeyPatch, raised: Exception, expected: type, text: str
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(pytesseract, "image_to_data", boom)
+    with pytest.raises(expected) as err:
+        TesseractEngine().recognize(Image.new("L", (50, 50), 255), lang="vie", timeout=5)
+    assert text in err.value.message
+    assert err.value.retryable is (expected is OcrTimeout)
+
+
+def test_fake_engine_words_come_back_in_page_pixels(tmp_path: Path) -> None:
+    """OCR runs on an upscaled copy of a small photo; boxes are mapped back to the photo."""
+    path = tmp_path / "small.png"
+    Image.new("RGB", (500, 800), "white").save(path)
+    engine = FakeEngine([Word("Số:", Box(600, 1200, 220, 110), 0.9)])
+    page, image = next(read_document(path, ReadOptions(detect_orientation=False), engine))
+    assert image.size == (500, 800)
+    scale = engine.calls[0][1] / 800
+    box = page.words[0].box
+    assert scale > 1.5
+    assert abs(box.left - 600 / scale) <= 2 and abs(box.width - 220 / scale) <= 2
