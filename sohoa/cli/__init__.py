@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from sohoa.cli import batch, database, inspect, samples, settings_cmd
+from sohoa.cli import batch, database, inspect, quarantine, reprocess, samples, settings_cmd
 from sohoa.settings import get_settings
 
 app = typer.Typer(
@@ -45,7 +45,7 @@ def _setup(
     )
 
 
-for module in (batch, inspect, samples, settings_cmd):
+for module in (batch, inspect, quarantine, reprocess, samples, settings_cmd):
     module.register(app)
 app.add_typer(database.app, name="db")
 

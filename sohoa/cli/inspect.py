@@ -31,16 +31,14 @@ def read_pages(file: Path, lang: str | None) -> list[PageText]:
     from extractors.errors import ExtractionError
     from extractors.ocr import get_engine
     from extractors.reading import read_document
-    from extractors.sniff import sniff
     from sohoa.pipeline.process import read_options
 
     if not file.is_file():
         fail(f"no such file: {file}")
     options = read_options(get_settings(), lang=lang)
     try:
-        media_type = sniff(file)
         engine = get_engine(options.engine)
-        return [page for page, _ in read_document(file, options, engine, media_type=media_type)]
+        return [page for page, _ in read_document(file, options, engine)]
     except ExtractionError as exc:
         fail(exc.message, "`sohoa run` would put this file in quarantine with that reason")
 

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import math
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,9 +67,12 @@ def intake(
     batch: str,
     *,
     reprocess: bool = False,
+    only: Collection[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> IntakeResult:
-    """Register every file of `source` under `batch`; return how the work is chunked."""
+    """Register every file of `source` under `batch`; return how the work is chunked.
+
+    `reprocess` chunks every file again; `only` (sha256s) chunks exactly those files again."""
     layout.check_batch(batch)
     with step_boundary("intake"):
         manifest = source.read_manifest()
@@ -88,7 +91,7 @@ def intake(
         with runtime.session() as session:
             run = batches.get_run(session, result.run_id)
             result.chunks = batches.assign_chunks(
-                session, run, chunk_size_for(result.new), reprocess=reprocess
+                session, run, chunk_size_for, reprocess=reprocess, only=only
             )
             batches.record_run_counts(
                 session,
@@ -129,6 +132,11 @@ def _intake_one(
         try:
             media_type = sniff(local)
         except InputDocumentError as exc:
+            with runtime.session() as session:
+                released = batches.file_status(session, result.batch, sha256) == FileStatus.RELEASED
+            if released:  # a person dropped it (`sohoa quarantine release`): leave it be
+                result.already_done += 1
+                return
             quarantine_file(runtime, result.batch, sha256, local, exc.reason_code, exc.message)
             with runtime.session() as session:
                 run = batches.get_run(session, result.run_id)
@@ -163,7 +171,10 @@ def _intake_one(
                 manifest=manifest_row,
             )
             earlier_quarantine = row.status == FileStatus.QUARANTINED
-        if earlier_quarantine:
+            released = row.status == FileStatus.RELEASED
+        if released:
+            result.already_done += 1  # dropped by a person; re-runs leave it alone
+        elif earlier_quarantine:
             result.quarantined += (
                 1  # set aside by an earlier run; `sohoa quarantine retry` redoes it
             )

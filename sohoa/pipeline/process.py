@@ -21,9 +21,9 @@ from typing import Any
 from extractors.document import EXTRACTOR_VERSION, extract
 from extractors.errors import ExtractionError, InputDocumentError
 from extractors.ocr import get_engine
-from extractors.reading import ReadOptions, read_document
+from extractors.options import ReadOptions
+from extractors.reading import read_document
 from extractors.records import PageSource, PageText
-from extractors.sniff import sniff
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.runtime import Runtime
 from sohoa.settings import Settings
@@ -67,7 +67,7 @@ def read_options(settings: Settings, *, lang: str | None = None) -> ReadOptions:
 def options_fingerprint(options: ReadOptions, hint: str | None) -> str:
     """Changes whenever a setting that changes the result changes (then the cache is not reused)."""
     material = json.dumps(
-        {"read": asdict(options), "hint": hint or "", "extractor": EXTRACTOR_VERSION},
+        {"read": options.fingerprint(), "hint": hint or "", "extractor": EXTRACTOR_VERSION},
         sort_keys=True,
         default=str,
     )
@@ -159,10 +159,9 @@ def process_file(
 
 def _read_pages(runtime: Runtime, sha256: str, local: Path, options: ReadOptions) -> list[PageText]:
     """Every page's words, and every page's image stored for review (boxes refer to it)."""
-    media_type = sniff(local)
     engine = get_engine(options.engine)
     pages: list[PageText] = []
-    for page, image in read_document(local, options, engine, media_type=media_type):
+    for page, image in read_document(local, options, engine):
         buf = io.BytesIO()
         image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         runtime.store.put_bytes(

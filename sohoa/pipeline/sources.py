@@ -22,6 +22,9 @@ MANIFEST = "manifest.csv"
 READY_MARKER = "_READY"
 MANIFEST_COLUMNS = ("file", "dossier_code", "procedure_code", "subject_id", "type_hint")
 SAMPLES_INDEX = "index.json"
+# `store:inbox/BATCH`: a batch already in the configured store's inbox (what `watch_inbox` hands
+# to `digitize_batch`), read with the store's own settings whatever kind of store it is.
+STORE_SOURCE_PREFIX = "store:"
 # Not documents: the batch's own control files, and the ground truth `sohoa samples` writes beside
 # each generated document (so a samples folder can be run as it is).
 _SKIPPED_NAMES = {MANIFEST, READY_MARKER, SAMPLES_INDEX}
@@ -139,7 +142,21 @@ class StoreSource:
 
 
 def open_source(source: str, settings: Settings) -> Source:
-    """`s3://bucket/prefix` (credentials from the SOHOA_S3_* settings) or a local folder path."""
+    """`s3://bucket/prefix` (credentials from the SOHOA_S3_* settings), `store:inbox/BATCH` (a
+    prefix of the configured SOHOA_STORAGE_URL store, whichever kind it is) or a local folder."""
+    if source.startswith(STORE_SOURCE_PREFIX):
+        prefix = source.removeprefix(STORE_SOURCE_PREFIX).strip("/")
+        if not prefix.startswith("inbox/") or ".." in prefix.split("/"):
+            raise SourceError(f"{source!r}: write store:inbox/BATCH (a folder of the inbox)")
+        store = open_store(
+            settings.storage_url,
+            s3_endpoint=settings.s3_endpoint,
+            s3_public_endpoint=settings.s3_public_endpoint,
+            s3_access_key=settings.s3_access_key,
+            s3_secret_key=settings.s3_secret_key,
+            s3_region=settings.s3_region,
+        )
+        return StoreSource(store, prefix, source)
     if source.startswith("s3://"):
         bucket, _, prefix = source.removeprefix("s3://").partition("/")
         if not bucket:

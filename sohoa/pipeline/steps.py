@@ -24,10 +24,22 @@ log = logging.getLogger(__name__)
 
 
 def intake_step(
-    runtime: Runtime, source: str, batch: str, *, reprocess: bool = False
+    runtime: Runtime,
+    source: str,
+    batch: str,
+    *,
+    reprocess: bool = False,
+    sha256s: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Register the source's files; return one reference per chunk of work."""
-    result = intake(runtime, open_source(source, runtime.settings), batch, reprocess=reprocess)
+    """Register the source's files; return one reference per chunk of work. `sha256s` (non-empty)
+    redoes exactly those files of the batch."""
+    result = intake(
+        runtime,
+        open_source(source, runtime.settings),
+        batch,
+        reprocess=reprocess,
+        only=sha256s or None,
+    )
     return result.chunk_refs()
 
 

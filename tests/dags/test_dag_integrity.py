@@ -32,7 +32,7 @@ def test_dags_import_without_errors_and_quickly() -> None:
 def test_digitize_batch_shape_and_params() -> None:
     from airflow.dag_processing.dagbag import DagBag
 
-    dag = DagBag(dag_folder=str(REPO / "dags")).get_dag("digitize_batch")
+    dag = DagBag(dag_folder=str(REPO / "dags")).dags["digitize_batch"]
     assert set(dag.task_ids) == {"intake", "process", "load", "report"}
     assert dag.get_task("process").pool == os.environ.get("SOHOA_OCR_POOL", "sohoa_ocr")
     assert dag.params["reprocess"] is False
