@@ -38,7 +38,11 @@ def samples(
     with progress_bar() as bar:
         task = bar.add_task("Tạo mẫu", total=count)
         made = generate(
-            out, count=count, seed=seed, noise=noise.value, progress=lambda n: bar.advance(task, n)
+            out,
+            count=count,
+            seed=seed,
+            noise=noise.value,
+            progress=lambda n: bar.update(task, completed=n),
         )
     console.print(f"{len(made)} samples written to {out} (ground truth: *.truth.json)")
 
