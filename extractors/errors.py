@@ -62,3 +62,9 @@ class EngineMissing(OcrEngineError):
     """The OCR binary or its language data is not installed. Fix the machine, then retry."""
 
     reason_code = "engine_missing"
+
+
+class NotADocument(InputDocumentError):
+    """No page carries readable text: a photo, a blank scan, a picture of something else."""
+
+    reason_code = "not_a_document"

@@ -59,6 +59,7 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
         "files": intake.get("files", len(files)),
         "new": intake.get("new", 0),
         "already_done": intake.get("already_done", 0),
+        "duplicates": intake.get("duplicates", 0),
         "processed": len(fresh),
         "cached": len(done) - len(fresh),
         "loaded": sum(f.status == FileStatus.LOADED for f in worked),

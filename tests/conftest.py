@@ -16,4 +16,8 @@ os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(REPO / "dags"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ["SOHOA_TASK_RETRIES"] = "0"  # dag.test() waits out real retry delays
 
-pytest_plugins = ["tests.fixtures.s3server", "tests.fixtures.batches"]
+pytest_plugins = [
+    "tests.fixtures.s3server",
+    "tests.fixtures.batches",
+    "tests.fixtures.embedded",
+]

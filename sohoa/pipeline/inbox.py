@@ -46,7 +46,7 @@ class ReadyBatch:
     @property
     def source(self) -> str:
         """The `digitize_batch` source for a batch in our own store's inbox."""
-        return f"{STORE_SOURCE_PREFIX}{layout.inbox_prefix(self.batch)}"
+        return f"{STORE_SOURCE_PREFIX}{layout.inbox_prefix(self.batch).rstrip('/')}"
 
     @property
     def run_id(self) -> str:

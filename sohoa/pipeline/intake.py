@@ -41,6 +41,7 @@ class IntakeResult:
     new: int = 0
     already_done: int = 0
     quarantined: int = 0
+    duplicates: int = 0  # same bytes as another file of this batch: one document, both names kept
     manifest_missing: list[str] = field(default_factory=list)  # manifest rows with no file
     chunks: int = 0
 
@@ -81,10 +82,19 @@ def intake(
             run = batches.start_run(session, batch, source.description)
             result = IntakeResult(batch=batch, run_id=run.id, files=len(listed))
         seen_names: set[str] = set()
+        seen_digests: set[str] = set()
         with tempfile.TemporaryDirectory(prefix="sohoa-intake-") as tmp:
             for i, item in enumerate(listed, 1):
                 seen_names.add(item.name)
-                _intake_one(runtime, source, item.name, manifest.get(item.name), result, Path(tmp))
+                _intake_one(
+                    runtime,
+                    source,
+                    item.name,
+                    manifest.get(item.name),
+                    result,
+                    Path(tmp),
+                    seen_digests,
+                )
                 if progress:
                     progress(i, len(listed))
         result.manifest_missing = sorted(set(manifest) - seen_names)
@@ -101,6 +111,7 @@ def intake(
                     "new": result.new,
                     "already_done": result.already_done,
                     "quarantined_at_intake": result.quarantined,
+                    "duplicates": result.duplicates,
                     "manifest_missing": len(result.manifest_missing),
                 },
                 manifest_missing=result.manifest_missing,
@@ -124,11 +135,16 @@ def _intake_one(
     manifest_row: dict[str, str] | None,
     result: IntakeResult,
     tmp: Path,
+    seen_digests: set[str],
 ) -> None:
     local = source.fetch(name, tmp / "incoming")
     try:
         sha256 = sha256_of(local)
         size = local.stat().st_size
+        if sha256 in seen_digests:
+            result.duplicates += 1
+            return
+        seen_digests.add(sha256)
         try:
             media_type = sniff(local)
         except InputDocumentError as exc:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from extractors.content import require_text
 from extractors.document import EXTRACTOR_VERSION, extract
 from extractors.errors import ExtractionError, InputDocumentError
 from extractors.ocr import get_engine
@@ -111,6 +112,7 @@ def process_file(
         local = runtime.store.download(layout.original(sha256), Path(tmp) / "original")
         try:
             pages = _read_pages(runtime, sha256, local, options)
+            require_text(pages)
         except InputDocumentError as exc:
             quarantine_file(runtime, batch, sha256, local, exc.reason_code, exc.message, exc.detail)
             return FileOutcome(

@@ -44,6 +44,7 @@ def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[
         "files": summary["files"],
         "new": summary["new"],
         "already_done": summary["already_done"],
+        "duplicates": summary["duplicates"],
         "processed": summary["processed"],
         "cached": summary["cached"],
         "loaded": summary["loaded"],
@@ -92,6 +93,8 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
     head.add_row("Tệp trong nguồn", str(counts["files"]))
     head.add_row("  mới", str(counts["new"]))
     head.add_row("  đã xử lý ở lần chạy trước (bỏ qua)", str(counts["already_done"]))
+    if counts["duplicates"]:
+        head.add_row("  trùng nội dung với tệp khác trong lô", str(counts["duplicates"]))
     head.add_row("Tệp đã xử lý trong lần chạy này", str(counts["processed"]))
     head.add_row("  dùng lại kết quả đã lưu (không OCR lại)", str(counts["cached"]))
     head.add_row("Tài liệu đã nạp vào kho trong lần chạy này", str(counts["loaded"]))

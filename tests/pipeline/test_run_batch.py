@@ -16,6 +16,7 @@ from sohoa.pipeline.run import run_batch
 from sohoa.runtime import Runtime
 from storage import layout
 from tests.fixtures.batches import copy_batch
+from tests.fixtures.embedded import embedded_runtime
 
 
 def _add_bad_files(folder: Path, real_pdf: bytes) -> None:
@@ -130,12 +131,7 @@ def test_crash_mid_batch_then_rerun_equals_one_clean_run(
 
     report = run_batch(runtime, str(batch_folder), "lo-1", workers=1)
 
-    from .conftest import embedded_settings
-
-    clean = Runtime(embedded_settings(tmp_path / "clean"))
-    from loaders.db import upgrade
-
-    upgrade(clean.engine)
+    clean = embedded_runtime(tmp_path / "clean")
     run_batch(clean, str(batch_folder), "lo-1", workers=1)
     assert _counts(runtime) == _counts(clean)
     assert report["counts"]["loaded"] + report["counts"]["already_done"] == 6
