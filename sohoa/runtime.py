@@ -49,14 +49,12 @@ class Runtime:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back if it raises."""
-        with self.sessions() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        """One unit of work: committed when the block ends, rolled back if it raises; a lost
+        connection (also at commit) surfaces as the retryable `WarehouseUnavailable`."""
+        from loaders.db import session_scope
+
+        with session_scope(self.sessions) as session:
+            yield session
 
     def close(self) -> None:
         if "engine" in self.__dict__:
