@@ -7,8 +7,10 @@ the main process (one writer, which SQLite prefers).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -30,9 +32,15 @@ Progress = Callable[[str, int, int], None]
 _worker_runtime: Runtime | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, log_level: int) -> None:
+    """Each worker process: its own store and database handles, the parent's log level."""
     global _worker_runtime
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    logging.basicConfig(
+        level=log_level,
+        format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     _worker_runtime = Runtime(settings)
 
 
@@ -118,7 +126,7 @@ def _process_all(
         max_workers=min(workers, len(todo)),
         mp_context=context,
         initializer=_init_worker,
-        initargs=(runtime.settings,),
+        initargs=(runtime.settings, logging.getLogger().getEffectiveLevel()),
     ) as pool:
         pending: set[Future[FileOutcome]] = {
             pool.submit(_process_in_worker, batch, sha256, hint, lang, reprocess)
