@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from loaders.batches import _batch, latest_run
 from loaders.db import translate_db_errors
-from loaders.models import BatchFile, Document, DocumentStatus, FieldValue, FileStatus
+from loaders.models import BatchFile, BatchRun, Document, DocumentStatus, FieldValue, FileStatus
 
 
 @translate_db_errors()
@@ -33,6 +33,11 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
     done = [f for f in worked if f.status in (FileStatus.PROCESSED, FileStatus.LOADED)]
     fresh = [f for f in done if not f.stats.get("cached")]
     intake = run.counts
+    earlier = session.scalars(
+        select(BatchRun)
+        .where(BatchRun.batch_id == row.id, BatchRun.id < run.id)
+        .order_by(BatchRun.id.desc())
+    ).first()
 
     document_ids = {f.document_id for f in files if f.document_id is not None}
     by_type: Counter[str] = Counter()
@@ -74,6 +79,8 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
             if f.status == FileStatus.QUARANTINED
         ],
         "manifest_missing": list(intake.get("manifest_missing_names", [])),
+        # A run after one that never finished (a crash, an outage) picks its work up again.
+        "resumed_run": earlier.id if earlier is not None and earlier.finished_at is None else None,
         "pages": {
             "ocr": sum(f.stats.get("ocr_pages", 0) for f in fresh),
             "text_layer": sum(f.stats.get("text_pages", 0) for f in fresh),

@@ -20,4 +20,5 @@ pytest_plugins = [
     "tests.fixtures.s3server",
     "tests.fixtures.batches",
     "tests.fixtures.embedded",
+    "tests.fixtures.pgcluster",
 ]

@@ -50,6 +50,7 @@ def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[
         "loaded": summary["loaded"],
         "quarantined": len(summary["quarantined"]),
         "needs_review": summary["documents"]["needs_review"],
+        "resumed_run": summary["resumed_run"],
     }
     return summary
 
@@ -126,6 +127,12 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
     if missing:
         shown = ", ".join(missing) if isinstance(missing, list) else str(missing)
         parts.append(f"[yellow]manifest.csv nêu tệp không có trong nguồn:[/] {shown}")
+    if report.get("resumed_run"):
+        parts.append(
+            f"[yellow]Lần chạy #{report['resumed_run']} bị gián đoạn; lần này tiếp tục phần việc "
+            f"còn lại ({counts['cached']} tệp dùng lại kết quả đã lưu, {counts['processed']} tệp "
+            "xử lý lại).[/]"
+        )
     if counts["new"] == 0 and counts["processed"] == 0 and counts["files"]:
         parts.append(
             "[green]Không có gì mới: mọi tệp đã được xử lý và nạp ở lần chạy trước; "

@@ -13,10 +13,11 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from loaders import batches
-from sohoa.pipeline.errors import step_boundary
+from sohoa.pipeline.errors import RetryableStepError, step_boundary
 from sohoa.pipeline.intake import intake
 from sohoa.pipeline.load import load_file
 from sohoa.pipeline.process import FileOutcome
@@ -135,7 +136,13 @@ def _process_all(
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                outcome = future.result()  # a retryable outage propagates and stops the run
+                try:
+                    outcome = future.result()  # a retryable outage propagates and stops the run
+                except BrokenProcessPool as exc:
+                    raise RetryableStepError(
+                        "a worker process died (killed, or out of memory); run the same batch "
+                        "again: finished files are not redone"
+                    ) from exc
                 record_outcome(runtime, batch, outcome)
                 done += 1
                 tick("process", done, len(todo))
