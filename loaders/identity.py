@@ -68,6 +68,10 @@ def link_subjects(
             wanted.add((resolution.subject.id, ref.role.value))
         for candidate, evidence in resolution.candidates:
             opened += _open_candidate(session, document, ref.role.value, candidate, evidence)
+    for subject_id, role in _steward_links(session, document):
+        # A steward linked this role to a subject on weak evidence: that decision stands over
+        # what the fields resolve to, until an admin undoes it (loaders.identity_review).
+        wanted = {w for w in wanted if w[1] != role} | {(subject_id, role)}
 
     current = session.scalars(
         select(DocumentSubject).where(DocumentSubject.document_id == document.id)
@@ -85,6 +89,18 @@ def link_subjects(
     session.flush()
     document.province_code = _document_province(session, document)
     return LinkOutcome(linked=len(wanted - have), unlinked=unlinked, candidates=opened)
+
+
+def _steward_links(session: Session, document: Document) -> list[tuple[int, str]]:
+    return [
+        (row.subject_id, row.role)
+        for row in session.scalars(
+            select(IdentityCandidate).where(
+                IdentityCandidate.document_id == document.id,
+                IdentityCandidate.status == CandidateStatus.LINKED,
+            )
+        )
+    ]
 
 
 def _resolve_person(session: Session, attrs: Mapping[str, str]) -> _Resolution:

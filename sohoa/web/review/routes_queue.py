@@ -1,0 +1,71 @@
+"""The queue page: what needs a steward, worst first, with counts by reason and filters."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from loaders.review_queue import REASONS, next_in_queue, queue_choices, review_queue
+from sohoa.web.review import filters as queue_filters
+from sohoa.web.review.auth import Reviewer, current_reviewer
+from sohoa.web.review.routing import ReviewRoute
+from sohoa.web.review.templating import render
+from sohoa.web.runtime import get_runtime
+
+router = APIRouter(route_class=ReviewRoute)
+CurrentReviewer = Annotated[Reviewer, Depends(current_reviewer)]
+
+
+def _done_id(request: Request) -> int | None:
+    value = request.query_params.get("done", "")
+    return int(value) if value.isdigit() else None
+
+
+@router.get("/")
+def queue_page(request: Request, reviewer: CurrentReviewer) -> Response:
+    runtime = get_runtime(request)
+    filters = queue_filters.from_params(request.query_params)
+    with runtime.session() as db:
+        queue = review_queue(
+            db, filters, threshold=runtime.settings.review_threshold, scopes=reviewer.scopes
+        )
+        choices = queue_choices(db, reviewer.scopes)
+    return render(
+        request,
+        "queue.html",
+        {
+            "reviewer": reviewer,
+            "queue": queue,
+            "filters": filters,
+            "choices": choices,
+            "reasons": REASONS,
+            "back": queue_filters.to_query(filters),
+            "back_without_reason": queue_filters.to_query(replace(filters, reason=None)),
+            "done": _done_id(request),
+        },
+    )
+
+
+@router.get("/next")
+def next_document(request: Request, reviewer: CurrentReviewer) -> Response:
+    """The worst document still waiting (shortcut n), or the queue when nothing is left."""
+    runtime = get_runtime(request)
+    filters = queue_filters.from_params(request.query_params)
+    after = request.query_params.get("after", "")
+    with runtime.session() as db:
+        found = next_in_queue(
+            db,
+            filters,
+            threshold=runtime.settings.review_threshold,
+            scopes=reviewer.scopes,
+            exclude=[int(after)] if after.isdigit() else [],
+        )
+    back = queue_filters.to_query(filters)
+    if found is None:
+        return RedirectResponse(f"/review?{back}&empty=1".replace("?&", "?"), status_code=303)
+    return RedirectResponse(
+        f"/review/documents/{found}" + (f"?{back}" if back else ""), status_code=303
+    )
