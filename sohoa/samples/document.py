@@ -30,6 +30,9 @@ class Document:
     fields: dict[str, str | None]
     attributes: dict[str, str] = field(default_factory=dict)
     subjects: list[Subject] = field(default_factory=list)
+    # parts filled in by hand into pre-printed blanks ("number", "day", "month"), as the labels
+    # of real scans record them
+    handwritten: list[str] = field(default_factory=list)
 
     def normalized_fields(self) -> dict[str, str | None]:
         return {

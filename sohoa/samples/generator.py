@@ -123,6 +123,7 @@ def generate(
             "attributes": dict(doc.attributes),
             "fields": doc.normalized_fields(),
             "subjects": [s.to_dict() for s in doc.subjects],
+            "handwritten": list(doc.handwritten),
             "noise": noise if fmt != "pdf_text" else "none",
             "format": fmt,
             "seed": seed,

@@ -21,6 +21,7 @@ FONTS: dict[str, str] = {
     "serif_italic": "DejaVuSerifCondensed-Italic.ttf",
     "serif_bold_italic": "DejaVuSerifCondensed-BoldItalic.ttf",
     "mono": "DejaVuSansMono.ttf",
+    "sans_oblique": "DejaVuSans-Oblique.ttf",  # hand-filled values (templates/_a4.py)
 }
 
 Color = tuple[int, int, int]
