@@ -21,4 +21,5 @@ pytest_plugins = [
     "tests.fixtures.batches",
     "tests.fixtures.embedded",
     "tests.fixtures.pgcluster",
+    "tests.fixtures.reliability_report",
 ]

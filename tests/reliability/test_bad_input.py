@@ -57,10 +57,34 @@ def trap_run(
     runtime.close()
 
 
+TRAP_CLASSES = {
+    "tệp rỗng.pdf": "zero-byte file",
+    "bị cắt cụt.pdf": "truncated PDF",
+    "có mật khẩu.pdf": "encrypted PDF",
+    "Hồ sơ số 1/lớp chữ hỏng.pdf": "garbage text layer",
+    "bom giải nén.png": "decompression bomb",
+    "ảnh chụp bàn làm việc.jpg": "photo, not a document",
+    "Hồ sơ số 1/giấy tờ (bản sao).pdf": "wrong extension",
+    "bản trùng.png": "same bytes twice in a batch",
+}
+
+
 def test_a_batch_of_traps_completes_and_every_file_is_accounted_for(
-    trap_run: tuple[Runtime, dict[str, Any]],
+    trap_run: tuple[Runtime, dict[str, Any]], reliability_log: Any
 ) -> None:
     runtime, report = trap_run
+    quarantined = {q["name"]: q["code"] for q in report["quarantined"]}
+    for name, label in TRAP_CLASSES.items():
+        outcome = quarantined.get(name, "document")
+        if name == "bản trùng.png":
+            outcome = "counted as duplicate"
+        reliability_log.record("bad_input", file_class=label, tried=1, outcome=outcome)
+    reliability_log.record(
+        "bad_input",
+        file_class="manifest rows naming no file",
+        tried=2,
+        outcome=f"reported: {len(report['manifest_missing'])}",
+    )
 
     counts = report["counts"]
     assert counts["files"] == 6 + 8

@@ -84,6 +84,20 @@ def batch(tmp_path: Path, sample_batch: Path) -> Path:
     return copy_batch(sample_batch, tmp_path / "inbox" / "su-co")
 
 
+def record_fault(log: Any, fault: str, faulted: Runtime, clean: Runtime) -> None:
+    found = warehouse_state(faulted)["documents"]
+    expected = warehouse_state(clean)["documents"]
+    log.record(
+        "faults",
+        fault=fault,
+        injected=1,
+        documents_expected=len(expected),
+        documents_found=len(found),
+        duplicates=len(found) - len(set(found)),
+        lost=len(set(expected) - set(found)),
+    )
+
+
 def _clean_run(settings: Settings, batch: Path) -> Runtime:
     clean = Runtime(settings)
     upgrade(clean.engine)
@@ -92,7 +106,11 @@ def _clean_run(settings: Settings, batch: Path) -> Runtime:
 
 
 def test_s3_outage_mid_batch_then_rerun_equals_a_clean_run(
-    tmp_path: Path, batch: Path, s3_server: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    batch: Path,
+    s3_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    reliability_log: Any,
 ) -> None:
     def settings_for(name: str) -> Settings:
         bucket = s3_server.make_bucket(name)
@@ -124,12 +142,17 @@ def test_s3_outage_mid_batch_then_rerun_equals_a_clean_run(
 
     assert report["counts"]["resumed_run"] == 1
     clean = _clean_run(settings_for("clean"), batch)
+    record_fault(reliability_log, "S3 server stopped mid-batch", faulted, clean)
     assert warehouse_state(faulted) == warehouse_state(clean)
     assert store_keys(faulted) == store_keys(clean)
 
 
 def test_postgres_stopped_mid_load_then_rerun_equals_a_clean_run(
-    tmp_path: Path, batch: Path, own_postgres: OwnPostgres, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    batch: Path,
+    own_postgres: OwnPostgres,
+    monkeypatch: pytest.MonkeyPatch,
+    reliability_log: Any,
 ) -> None:
     import sqlalchemy as sa
 
@@ -172,6 +195,7 @@ def test_postgres_stopped_mid_load_then_rerun_equals_a_clean_run(
 
     assert report["counts"]["loaded"] == 4
     clean = _clean_run(settings_for("clean"), batch)
+    record_fault(reliability_log, "PostgreSQL stopped mid-load", faulted, clean)
     assert warehouse_state(faulted) == warehouse_state(clean)
     faulted.close()
     clean.close()
@@ -211,7 +235,7 @@ def _kill_a_worker_mid_document(proc: subprocess.Popen[str], objects: Path) -> b
 
 
 def test_worker_killed_mid_document_then_rerun_equals_a_clean_run(
-    tmp_path: Path, batch: Path
+    tmp_path: Path, batch: Path, reliability_log: Any
 ) -> None:
     env = _env(tmp_path / "faulted")
     subprocess.run(
@@ -248,5 +272,6 @@ def test_worker_killed_mid_document_then_rerun_equals_a_clean_run(
         ),
         batch,
     )
+    record_fault(reliability_log, "worker SIGKILLed mid-document", faulted, clean)
     assert warehouse_state(faulted) == warehouse_state(clean)
     assert store_keys(faulted) == store_keys(clean)
