@@ -138,14 +138,19 @@ def classify(pages: Sequence[PageText], hint: str | None = None) -> Classificati
     the attributes they can.
     """
     text = fold("\n".join(p.text for p in pages[:2]))
+    bare = re.sub(r"\s", "", text)
     best: Classification | None = None
+    if _looks_like_form(pages) and not hint:
+        # A form's title (ĐƠN …, TỜ KHAI …) decides: its body quotes other papers' labels
+        # ("Số định danh cá nhân/Căn cước công dân", "Nơi thường trú").
+        return Classification(DocType.APPLICATION_FORM, {}, 0.75, ("form title",))
     for rule in RULES:
         if any(fuzzy_find(veto, text, 0.9) for veto in rule.none_of):
             continue
         scores = []
         evidence = []
         for group in rule.all_of:
-            score, anchor = max((fuzzy_find(a, text, ANCHOR_THRESHOLD), a) for a in group)
+            score, anchor = max((_anchor_score(a, text, bare), a) for a in group)
             scores.append(score)
             if score:
                 evidence.append(anchor)
@@ -174,6 +179,16 @@ def classify(pages: Sequence[PageText], hint: str | None = None) -> Classificati
         else:
             best = Classification(wanted, best.attributes, 1.0, best.evidence)
     return best or Classification(DocType.UNKNOWN, {}, 0.0, ())
+
+
+def _anchor_score(anchor: str, text: str, bare: str) -> float:
+    """Fuzzy presence of an anchor; a text layer that lost its spaces ("Cógiátrịđến") still counts
+    when the anchor appears verbatim without spaces (long anchors only, to avoid chance hits)."""
+    score = fuzzy_find(anchor, text, ANCHOR_THRESHOLD)
+    compact = anchor.replace(" ", "")
+    if not score and len(compact) >= 8 and compact in bare:
+        return 1.0
+    return score
 
 
 def admin_kind(pages: Sequence[PageText]) -> tuple[str | None, str]:

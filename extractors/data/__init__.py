@@ -25,3 +25,10 @@ def provinces() -> dict[str, Province]:
         p["id_prefix"]: Province(p["id_prefix"], p["name"], p["new_code"], new_names[p["new_code"]])
         for p in raw["old_provinces"]
     }
+
+
+@cache
+def family_names() -> dict[str, str]:
+    """Common family names by folded form ("NGUYEN" → "Nguyễn")."""
+    raw = json.loads(resources.files(__package__).joinpath("family_names.json").read_text("utf-8"))
+    return {k: v for k, v in raw.items() if not k.startswith("_")}

@@ -31,7 +31,23 @@ ISSUER_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng n
 ISSUER_PROPER = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "CHỈ ĐẠO": "Chỉ đạo"}
 LOCALITY_WORDS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THỊ TRẤN")
 # Lines that start the body after the subject (folded prefixes).
-BODY_STARTS = ("CAN CU", "THUC HIEN", "KINH GUI", "THEO DE NGHI", "XET DE NGHI")
+BODY_STARTS = (
+    "CAN CU",
+    "THUC HIEN",
+    "KINH GUI",
+    "THEO DE NGHI",
+    "XET DE NGHI",
+    "NGAY 0",
+    "NGAY 1",
+    "NGAY 2",
+    "NGAY 3",
+    "NGAY 4",
+    "NGAY 5",
+    "NGAY 6",
+    "NGAY 7",
+    "NGAY 8",
+    "NGAY 9",
+)
 SIGNING_PREFIXES = ("TM.", "KT.", "TL.", "Q.", "TUQ.")
 
 _NUMBER_LINE = re.compile(r"^\W{0,3}S[ỐốOoÓóỒồỔổÔô0]\s*[:;.]\s*", re.IGNORECASE)
@@ -169,7 +185,7 @@ def _place(line: Line, date_start: int, after: int) -> Field | None:
         return None
     offset = line.text.index(head, after)
     words = line.words_in(offset, offset + len(head))
-    return make_field("place", nfc(head), head, words, page=line.page)
+    return make_field("place", nfc(head), head, words, page=line.page, kind="text")
 
 
 def _issuer(page: PageText, lines: list[Line], number_line: int | None) -> Field | None:
@@ -204,7 +220,7 @@ def _issuer(page: PageText, lines: list[Line], number_line: int | None) -> Field
     if not texts:
         return None
     raw = " / ".join(texts)
-    return make_field("issuer", issuer_name(texts), raw, words, page=page.number)
+    return make_field("issuer", issuer_name(texts), raw, words, page=page.number, kind="text")
 
 
 def issuer_name(rows: list[str]) -> str:
@@ -320,7 +336,9 @@ def _collect_subject(
         return None
     raw = " ".join(texts)
     value = re.sub(r"\s+", " ", raw).strip(" .;")
-    return make_field("subject", value, raw, chosen, page=page.number)
+    # The subject is what follows "Về việc" / "V/v" (a thông báo prints it without a prefix).
+    value = re.sub(r"^(?:V\s*/\s*[vV]|V[eề]\s+vi[eệ]c)\s*[:.]?\s*", "", value, flags=re.IGNORECASE)
+    return make_field("subject", value, raw, chosen, page=page.number, kind="text")
 
 
 def _mostly_upper(text: str) -> bool:
@@ -352,5 +370,5 @@ def _signer(page: PageText) -> Field | None:
             p[:1].isupper() and p[1:].islower() and p.isalpha() for p in parts
         ):
             name = " ".join(parts)
-            return make_field("signer", name, name, words, page=page.number)
+            return make_field("signer", name, name, words, page=page.number, kind="name")
     return None

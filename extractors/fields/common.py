@@ -7,12 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.records import Box, Field, PageText, Word
+from extractors.confidence import field_confidence
+from extractors.data import family_names
+from extractors.records import Box, Field, Finding, PageText, Severity, SubjectRef, Word
 from extractors.text import fold, nfc, similarity
 
-# A value that needed repairs (O read for 0, a date rebuilt from pieces) is worth less.
-REPAIR_PENALTY = 0.75
 NO_EXPIRY = "9999-12-31"  # "Không thời hạn": an ISO date that every validity query accepts
+
+
+@dataclass
+class TypeResult:
+    """What a type's extractor hands to `extractors.document`: fields, findings, subjects, the
+    type's extra attributes, and values an independent reading proves (name → value)."""
+
+    fields: list[Field]
+    findings: list[Finding]
+    subjects: tuple[SubjectRef, ...] = ()
+    attributes: dict[str, str] | None = None
+    checked: dict[str, str] | None = None  # e.g. what the MRZ's check digits prove
+    check_findings: list[Finding] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,15 +93,24 @@ def mean_confidence(words: Sequence[Word]) -> float:
 
 
 def make_field(
-    name: str, value: str, raw: str, words: Sequence[Word], *, page: int, repaired: bool = False
+    name: str,
+    value: str,
+    raw: str,
+    words: Sequence[Word],
+    *,
+    page: int,
+    repaired: bool = False,
+    kind: str = "structured",
 ) -> Field:
-    """A Field whose confidence starts from its words' OCR confidence (lowered after repairs)."""
-    confidence = mean_confidence(words) * (REPAIR_PENALTY if repaired else 1.0)
+    """A Field whose confidence follows `extractors.confidence` (OCR word confidences, the kind of
+    value, repairs; words of a real text layer carry confidence 1.0, see `records.Word`)."""
+    text_layer = bool(words) and all(w.confidence >= 1.0 for w in words)
+    confidence = field_confidence(words, kind=kind, repaired=repaired, text_layer=text_layer)
     return Field(
         name=name,
         value=nfc(value),
         raw=nfc(raw),
-        confidence=round(confidence, 4),
+        confidence=confidence,
         page=page,
         box=union_boxes(words) if words else None,
     )
@@ -203,3 +225,335 @@ def digits_repaired(text: str) -> tuple[str, bool]:
         return plain, False
     fixed = plain.translate(_OCR_DIGITS)
     return re.sub(r"\D", "", fixed), True
+
+
+# --- label → value layout engine -----------------------------------------------------------------
+#
+# Every printed form here is "Label: value" with the value on the label's row (to its right) or,
+# for names and addresses, on the rows below, in the label's column. The engine finds the labels of
+# a type's table (data in the type's module), then reads each value by geometry: the words after
+# the label on its row up to the next label or a wide gap, else the rows below whose words start in
+# the label's column, until another label, a wide vertical gap, or the allowed number of rows.
+
+GAP_BREAK = 2.2  # a horizontal gap wider than this many word heights ends a value
+ROW_GAP_BREAK = 2.6  # a vertical gap wider than this many row heights ends a multi-row value
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a type's label table.
+
+    `labels` are folded (no diacritics, upper case); `kind` says how the value is parsed (text,
+    name, date, sex, year, digits, id12, nationality, code); `rows` is how many rows below the
+    label the value may take (0: same row only; when the row is empty, one row below is read);
+    `vi` is the printed label a steward knows, used in findings.
+    """
+
+    name: str
+    labels: tuple[str, ...]
+    kind: str = "text"
+    rows: int = 0
+    vi: str = ""
+    required: bool = True
+    same_row: bool = True  # False: the value is always below the label (card names)
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    line: int  # index into the lines handed to the engine
+    first: int  # first word index of the label in that line
+    last: int  # one past its last word
+    name: str
+    box: Box
+
+
+def _hits_in_line(li: int, line: Line, specs: Sequence[FieldSpec]) -> list[LabelHit]:
+    found: list[tuple[float, int, int, str]] = []
+    folded_words = [fold(w.text) for w in line.words]
+    for spec in specs:
+        for label in spec.labels:
+            k = len(label.split())
+            best: tuple[float, int, int] | None = None
+            # A label of one short word ("Ông:", "Bà:", "Số:") only counts at the start of a line,
+            # where it is printed; inside a value it is part of the value ("… Bà Triệu").
+            last_start = 1 if len(label) <= 3 else len(folded_words)
+            for size in {k, k - 1, k + 1} - {0}:
+                for i in range(0, min(last_start, len(folded_words) - size + 1)):
+                    window = " ".join(folded_words[i : i + size])
+                    window = _FOOTNOTE.sub("", window).strip(":.;/|,")  # "Nơi cư trú(2):"
+                    ratio = similarity(window, label)
+                    # Fewer words than the label: only a near-exact match (a word lost to OCR),
+                    # so "nội dung ghi" in a sentence is not "Nội dung đề nghị".
+                    threshold = _label_threshold(label) + (0.06 if size < k else 0.0)
+                    if ratio >= threshold and (best is None or ratio > best[0]):
+                        best = (ratio, i, i + size)
+            if best:
+                found.append((best[0] + 0.001 * len(label), best[1], best[2], spec.name))
+    # Longest, best matches first; a word belongs to one label only.
+    found.sort(key=lambda h: -h[0])
+    taken: list[LabelHit] = []
+    for _, first, last, name in found:
+        if any(h.first < last and first < h.last for h in taken):
+            continue
+        taken.append(LabelHit(li, first, last, name, union_boxes(line.words[first:last])))
+    taken.sort(key=lambda h: h.first)
+    merged: list[LabelHit] = []
+    for hit in taken:  # "Ngày sinh / Date of birth": one label in two languages
+        if merged and merged[-1].name == hit.name:
+            between = line.words[merged[-1].last : hit.first]
+            if all(not w.text.strip(_SEPARATORS_ALL) for w in between):
+                prev = merged[-1]
+                merged[-1] = LabelHit(li, prev.first, hit.last, hit.name, prev.box.union(hit.box))
+                continue
+        merged.append(hit)
+    return merged
+
+
+def _label_threshold(label: str) -> float:
+    """Short labels must match almost exactly ("SO" must not match "SO:" of another field)."""
+    return 0.95 if len(label) <= 6 else 0.86 if len(label) <= 12 else 0.82
+
+
+_SEPARATORS_ALL = " :/.;,-_|"
+_FOOTNOTE = re.compile(r"\(\d\)")
+
+
+def find_hits(lines: Sequence[Line], specs: Sequence[FieldSpec]) -> list[LabelHit]:
+    hits: list[LabelHit] = []
+    for li, line in enumerate(lines):
+        hits.extend(_hits_in_line(li, line, specs))
+    return hits
+
+
+def _word_height(words: Sequence[Word]) -> float:
+    heights = sorted(w.box.height for w in words if w.text.strip())
+    return float(heights[len(heights) // 2]) if heights else 20.0
+
+
+def _segment(words: Sequence[Word], height: float) -> list[Word]:
+    """Words up to the first gap wider than GAP_BREAK word heights."""
+    out: list[Word] = []
+    for w in words:
+        if out and w.box.left - out[-1].box.right > GAP_BREAK * height:
+            break
+        out.append(w)
+    return out
+
+
+def value_words(
+    lines: Sequence[Line], hits: Sequence[LabelHit], hit: LabelHit, spec: FieldSpec
+) -> list[Word]:
+    """The words of the value of `hit` (see the module notes above)."""
+    line = lines[hit.line]
+    height = _word_height(line.words[hit.first : hit.last])
+    same: list[Word] = []
+    if spec.same_row:
+        nxt = min(
+            (h.first for h in hits if h.line == hit.line and h.first >= hit.last), default=None
+        )
+        after = [w for w in line.words[hit.last : nxt] if w.text.strip(_SEPARATORS_ALL)]
+        same = _segment(after, height)
+    rows = spec.rows if (same or not spec.same_row) else max(1, spec.rows)
+    if same and spec.rows == 0:
+        return same
+    words = list(same)
+    if not rows:
+        return words
+    column_left = hit.box.left - 1.5 * height
+    column_right = hit.box.right if not same else max(hit.box.right, same[-1].box.right)
+    last_bottom = hit.box.bottom
+    taken = 0
+    labelled = {h.line: h for h in hits}
+    # A line's position is its words' median top: one tall speck must not lift it above the label.
+    tops = [sorted(w.box.top for w in ln.words)[len(ln.words) // 2] for ln in lines]
+    below = sorted(
+        (i for i in range(len(lines)) if tops[i] > hit.box.top + 0.5 * height), key=tops.__getitem__
+    )
+    for li in below:
+        ln = lines[li]
+        start = next(
+            (k for k, w in enumerate(ln.words) if column_left <= w.box.left <= column_right), None
+        )
+        if start is None:
+            continue
+        if any(h.line == li and h.last > start for h in hits):
+            break  # the next label in this column
+        segment = _segment([w for w in ln.words[start:] if w.text.strip(_SEPARATORS_ALL)], height)
+        if not segment:
+            continue
+        top = min(w.box.top for w in segment)
+        if top - last_bottom > ROW_GAP_BREAK * height:
+            break
+        words.extend(segment)
+        last_bottom = max(w.box.bottom for w in segment)
+        taken += 1
+        if taken >= rows:
+            break
+    del labelled
+    return words
+
+
+# --- values by kind ------------------------------------------------------------------------------
+
+NATIONALITIES = {"VIET NAM": "Việt Nam", "VIETNAM": "Việt Nam", "VIETNAMESE": "Việt Nam"}
+
+
+def clean_text(text: str) -> str:
+    """Spaces collapsed, a form's footnote mark "(2):" and stray separators at both ends removed,
+    NFC."""
+    text = re.sub(r"^\s*\(\d\)\s*", "", text)
+    return nfc(re.sub(r"\s+", " ", text).strip(" :;|_-—").rstrip(",")).strip()
+
+
+def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | None:
+    """The value of `spec` read from `words`, or None when it does not parse (never guessed)."""
+    if not words:
+        return None
+    raw = " ".join(w.text for w in words)
+    text = clean_text(raw)
+    kind = spec.kind
+    if not text:
+        return None
+    if kind == "date":
+        parsed = parse_date(text)
+        if parsed is None:
+            return None
+        return make_field(spec.name, parsed.iso, raw, words, page=page, repaired=parsed.repaired)
+    if kind == "sex":  # the first word that reads as a sex ("/Sex:" glued to the label is skipped)
+        for word in words[:3]:
+            sex = normalize_sex(word.text)
+            if sex is not None:
+                return make_field(spec.name, sex, word.text, [word], page=page)
+        return None
+    if kind == "nationality":
+        value = NATIONALITIES.get(re.sub(r"[^A-Z ]", "", fold(text)).strip(), text)
+        return make_field(spec.name, value, raw, words, page=page, kind="text")
+    if kind == "year":
+        m = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text)
+        if m is None:
+            return None
+        used = [w for w in words if m.group(1) in w.text] or list(words)
+        return make_field(spec.name, m.group(1), raw, used, page=page)
+    if kind in ("id12", "digits"):
+        digits, repaired = digits_repaired(text.split(" ")[0] if kind == "id12" else text)
+        if kind == "id12" and len(digits) != 12:
+            digits, repaired = digits_repaired(text)
+            if len(digits) not in (9, 12):
+                return None
+        if not digits:
+            return None
+        return make_field(spec.name, digits, raw, words, page=page, repaired=repaired)
+    if kind == "code":  # an enterprise code: 10 digits, or 13 as 0123456789-001
+        first = re.match(r"[\dOoDIl|SB]{10}(?:\s*-\s*[\dOoDIl|SB]{3})?", text.replace(" ", ""))
+        if first is None:
+            return None
+        fixed = first.group(0).translate(_OCR_DIGITS)
+        repaired = bool(re.search(r"[^\d-]", first.group(0)))
+        return make_field(spec.name, fixed, raw, words, page=page, repaired=repaired)
+    if kind == "money":  # "5.000.000.000 đồng" → "5000000000"
+        m = re.match(r"(\d{1,3}(?:[.,\s]\d{3})+|\d+)", text)
+        if m is None:
+            return None
+        used = [w for w in words if re.search(r"\d", w.text)]
+        return make_field(spec.name, re.sub(r"\D", "", m.group(1)), raw, used, page=page)
+    if kind == "area":  # "754,5 m² (Bằng chữ: …)" → "754.5"
+        m = re.match(r"(\d+(?:[.,]\d{1,2})?)\s*m", text)
+        if m is None:
+            return None
+        return make_field(spec.name, m.group(1).replace(",", "."), raw, words[:2], page=page)
+    if kind == "serial":  # "CT 50165768", "CS 06964"
+        m = re.match(r"([A-ZĐ]{1,3})\s?(\d{4,8})\b", text)
+        if m is None:
+            return None
+        value = f"{m.group(1)} {m.group(2)}"
+        return make_field(spec.name, value, raw, words[:2], page=page)
+    if kind == "name":
+        letters = re.sub(r"[^\w\s]", "", text).strip()
+        if not letters or any(ch.isdigit() for ch in letters) or len(letters.split()) < 2:
+            return None
+        name, repaired = restore_family_name(title_case_name(letters))
+        return make_field(spec.name, name, raw, words, page=page, kind="name", repaired=repaired)
+    return make_field(spec.name, text, raw, words, page=page, kind="text")
+
+
+def extract_labelled(
+    page: PageText, specs: Sequence[FieldSpec], lines: Sequence[Line] | None = None
+) -> dict[str, Field]:
+    """Fields of `specs` found in `lines` (default: the whole page); the first parse wins."""
+    lines = list(page_lines(page) if lines is None else lines)
+    by_name = {s.name: s for s in specs}
+    hits = find_hits(lines, specs)
+    fields: dict[str, Field] = {}
+    for hit in hits:
+        if hit.name in fields:
+            continue
+        spec = by_name[hit.name]
+        parsed = parse_value(spec, value_words(lines, hits, hit, spec), page.number)
+        if parsed is not None:
+            fields[hit.name] = parsed
+    return fields
+
+
+def missing_findings(
+    specs: Sequence[FieldSpec], fields: dict[str, Field], where: str = "trên giấy tờ"
+) -> list[Finding]:
+    """A `<field>.missing` warning for each required field not found (a field is never invented)."""
+    return [
+        missing_finding(s.name, s.vi or s.name, where)
+        for s in specs
+        if s.required and s.name not in fields
+    ]
+
+
+def missing_finding(name: str, vi: str, where: str = "trên giấy tờ") -> Finding:
+    return Finding(
+        f"{name}.missing",
+        Severity.WARNING,
+        f"Không tìm thấy hoặc không đọc được “{vi}” {where}: hãy nhập từ bản scan",
+        name,
+    )
+
+
+def section(lines: Sequence[Line], start: Sequence[str], stop: Sequence[str] = ()) -> list[Line]:
+    """Lines from the first whose folded text starts with one of `start` (fuzzy) up to, not
+    including, the first after it that starts with one of `stop`; [] when `start` is not found."""
+    begin = next((i for i, ln in enumerate(lines) if _starts(ln, start)), None)
+    if begin is None:
+        return []
+    end = next((i for i in range(begin + 1, len(lines)) if _starts(lines[i], stop)), len(lines))
+    return list(lines[begin:end])
+
+
+def _starts(line: Line, prefixes: Sequence[str]) -> bool:
+    folded = line.folded
+    return any(similarity(folded[: len(p)], p) >= 0.94 for p in prefixes)
+
+
+def signer_below(lines: Sequence[Line], heading: Sequence[str], skip: int = 0) -> Field | None:
+    """The signer's name: the first line of 2–5 capitalized words (not all capitals) printed under
+    the signature heading (after at most `skip` title lines)."""
+    start = next((i for i, ln in enumerate(lines) if _starts(ln, heading)), None)
+    if start is None:
+        return None
+    heading_box = lines[start].box
+    for line in lines[start + 1 : start + 8 + skip]:
+        parts = [w for w in line.words if re.fullmatch(r"[^\W\d_]+", w.text)]
+        if len(parts) != len(line.words) or not 2 <= len(parts) <= 5:
+            continue
+        if abs((line.box.left + line.box.right) - (heading_box.left + heading_box.right)) > (
+            heading_box.width
+        ):
+            continue
+        if all(w.text[:1].isupper() and w.text[1:].islower() for w in parts):
+            name = " ".join(w.text for w in parts)
+            return make_field("signer", name, name, parts, page=line.page, kind="name")
+    return None
+
+
+def restore_family_name(name: str) -> tuple[str, bool]:
+    """ "Nguyen Văn An" → ("Nguyễn Văn An", True): a common family name whose marks OCR lost."""
+    family, _, rest = name.partition(" ")
+    written = family_names().get(fold(family))
+    if written is None or written == family:
+        return name, False
+    return f"{written} {rest}".strip(), True

@@ -1,102 +1,152 @@
-"""Fields of the chip CCCD front (2021–06/2024 card; the 2024 card's front shares most labels).
+"""Fields of the ID cards: chip CCCD (2021–06/2024) front and back, and the thẻ căn cước (from
+07/2024) front and back (DOMAIN.md §5.1–5.2).
 
-The card prints each label in Vietnamese and English ("Ngày sinh / Date of birth:"); the value
-follows on the same line or, for names and addresses, on the next line(s).
+Each label is printed in Vietnamese and English ("Ngày sinh / Date of birth:"); the value follows on
+the label's row or, for names and addresses, on the rows below. The backs carry an ICAO TD1 MRZ
+(`extractors.mrz`), which gives the number, date of birth, sex and expiry with check digits; the
+printed values are cross-checked against it by `extractors.document`. Names come from the printed
+text, never from the MRZ (it has no diacritics).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from extractors.fields.common import (
+    NO_EXPIRY,
+    FieldSpec,
     Line,
     digits_repaired,
+    extract_labelled,
     find_label,
     make_field,
-    normalize_sex,
+    missing_finding,
+    missing_findings,
     page_lines,
-    parse_date,
     title_case_name,
 )
-from extractors.records import (
-    Field,
-    Finding,
-    PageText,
-    Role,
-    Severity,
-    SubjectKind,
-    SubjectRef,
-    Word,
-)
+from extractors.mrz import Mrz, find_mrz
+from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, SubjectRef
 from extractors.text import fold
 
-# field → folded labels (Vietnamese and English; both card generations).
-LABELS: dict[str, tuple[str, ...]] = {
-    "full_name": ("HO VA TEN", "FULL NAME", "HO, CHU DEM VA TEN KHAI SINH", "HO, CHU DEM VA TEN"),
-    "date_of_birth": ("NGAY SINH", "DATE OF BIRTH", "NGAY, THANG, NAM SINH"),
-    "sex": ("GIOI TINH", "SEX"),
-    "nationality": ("QUOC TICH", "NATIONALITY"),
-    "place_of_origin": ("QUE QUAN", "PLACE OF ORIGIN", "NOI DANG KY KHAI SINH", "PLACE OF BIRTH"),
-    "place_of_residence": ("NOI THUONG TRU", "PLACE OF RESIDENCE", "NOI CU TRU"),
-    "expiry_date": ("CO GIA TRI DEN", "DATE OF EXPIRY", "NGAY, THANG, NAM HET HAN"),
+ON_CARD = "trên thẻ"
+
+# Label tables: one per variant and side (folded labels, Vietnamese and English).
+CHIP_FRONT: tuple[FieldSpec, ...] = (
+    FieldSpec("full_name", ("HO VA TEN", "FULL NAME"), "name", rows=1, vi="Họ và tên",
+              same_row=False),
+    FieldSpec("date_of_birth", ("NGAY SINH", "DATE OF BIRTH"), "date", vi="Ngày sinh"),
+    FieldSpec("sex", ("GIOI TINH", "SEX"), "sex", vi="Giới tính"),
+    FieldSpec("nationality", ("QUOC TICH", "NATIONALITY"), "nationality", vi="Quốc tịch"),
+    FieldSpec("place_of_origin", ("QUE QUAN", "PLACE OF ORIGIN"), rows=2, vi="Quê quán"),
+    FieldSpec("place_of_residence", ("NOI THUONG TRU", "PLACE OF RESIDENCE"), rows=3,
+              vi="Nơi thường trú"),
+    FieldSpec("expiry_date", ("CO GIA TRI DEN", "DATE OF EXPIRY"), "date", rows=1,
+              vi="Có giá trị đến"),
+)  # fmt: skip
+CHIP_BACK: tuple[FieldSpec, ...] = (
+    FieldSpec("personal_identification", ("DAC DIEM NHAN DANG", "PERSONAL IDENTIFICATION"),
+              rows=2, vi="Đặc điểm nhận dạng", same_row=False),
+    FieldSpec("issue_date", ("NGAY, THANG, NAM", "DATE, MONTH, YEAR"), "date", rows=1,
+              vi="Ngày, tháng, năm (cấp)"),
+)  # fmt: skip
+CAN_CUOC_FRONT: tuple[FieldSpec, ...] = (
+    FieldSpec("full_name", ("HO, CHU DEM VA TEN KHAI SINH", "HO, CHU DEM VA TEN", "FULL NAME"),
+              "name", rows=1, vi="Họ, chữ đệm và tên khai sinh", same_row=False),
+    FieldSpec("date_of_birth", ("NGAY, THANG, NAM SINH", "DATE OF BIRTH"), "date",
+              vi="Ngày, tháng, năm sinh"),
+    FieldSpec("sex", ("GIOI TINH", "SEX"), "sex", vi="Giới tính"),
+    FieldSpec("nationality", ("QUOC TICH", "NATIONALITY"), "nationality", vi="Quốc tịch"),
+)  # fmt: skip
+CAN_CUOC_BACK: tuple[FieldSpec, ...] = (
+    FieldSpec("place_of_residence", ("NOI CU TRU", "PLACE OF RESIDENCE"), rows=3,
+              vi="Nơi cư trú", same_row=False),
+    FieldSpec("place_of_birth", ("NOI DANG KY KHAI SINH", "PLACE OF BIRTH"), rows=2,
+              vi="Nơi đăng ký khai sinh", same_row=False),
+    FieldSpec("issue_date", ("NGAY, THANG, NAM CAP", "DATE OF ISSUE"), "date", rows=1,
+              vi="Ngày, tháng, năm cấp"),
+    FieldSpec("expiry_date", ("NGAY, THANG, NAM HET HAN", "DATE OF EXPIRY"), "date", rows=1,
+              vi="Ngày, tháng, năm hết hạn"),
+)  # fmt: skip
+SPECS: dict[tuple[str, str], tuple[FieldSpec, ...]] = {
+    ("cccd_chip", "front"): CHIP_FRONT,
+    ("cccd_chip", "back"): CHIP_BACK,
+    ("can_cuoc_2024", "front"): CAN_CUOC_FRONT,
+    ("can_cuoc_2024", "back"): CAN_CUOC_BACK,
 }
-ID_LABELS = ("SO / NO", "SO", "NO", "SO DINH DANH CA NHAN", "PERSONAL IDENTIFICATION NUMBER")
-# How many lines below its label a value may continue (addresses wrap on the card).
-CONTINUATION_LINES = {"place_of_origin": 2, "place_of_residence": 2, "full_name": 1}
-REQUIRED = (
-    "id_number",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "place_of_origin",
-    "place_of_residence",
-    "expiry_date",
-)
+ID_LABELS = ("SO / NO", "SO DINH DANH CA NHAN", "PERSONAL IDENTIFICATION NUMBER")
+# The chip back's signer: the name under "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH …".
+DIRECTOR_LINE = "QUAN LY HANH CHINH VE TRAT TU XA HOI"
+FIELD_ORDER = (
+    "id_number", "full_name", "date_of_birth", "sex", "nationality", "place_of_origin",
+    "place_of_birth", "place_of_residence", "personal_identification", "issue_date",
+    "expiry_date", "signer",
+)  # fmt: skip
 _ID_RUN = re.compile(r"(?<![\dA-Za-z])[\dOoDIl|SB]{12}(?![\dA-Za-z])")
-_SEPARATORS = " :/.;,-_|"
 
 
-@dataclass(frozen=True)
-class _Hit:
-    line: int
-    start: int
-    end: int
-    name: str
-
-
-def extract_id_card_front(pages: Sequence[PageText]) -> tuple[list[Field], list[Finding]]:
-    """Fields of an ID card front; a field not found is left out and reported as a finding."""
+def extract_id_card(
+    pages: Sequence[PageText], variant: str, side: str
+) -> tuple[list[Field], list[Finding], Mrz | None]:
+    """Fields of one card side, the findings for what is missing, and the MRZ when the side has
+    one (the backs). MRZ-only values (number, date of birth, sex on a back) are added by
+    `mrz_fields`, so that the document step can confirm or doubt them with the check digits."""
     page = pages[0]
     lines = page_lines(page)
-    hits = _label_hits(lines)
-    fields: dict[str, Field] = {}
-    id_field = _id_number(lines)
-    if id_field:
-        fields["id_number"] = id_field
-    for index, hit in enumerate(hits):
-        if hit.name in fields:
-            continue
-        following = hits[index + 1] if index + 1 < len(hits) else None
-        value_words = _value_words(lines, hit, following, hits)
-        if not value_words:
-            continue
-        field = _make_value(hit.name, value_words, page.number)
-        if field is not None:
-            fields[hit.name] = field
-    findings = [
-        Finding(
-            code=f"{name}.missing",
-            severity=Severity.WARNING,
-            message=f"Không tìm thấy trường “{_VI_NAMES[name]}” trên thẻ: hãy nhập từ ảnh thẻ",
-            field=name,
-        )
-        for name in REQUIRED
-        if name not in fields
-    ]
-    return [fields[n] for n in REQUIRED if n in fields], findings
+    specs = SPECS.get((variant, side), CHIP_FRONT)
+    fields = extract_labelled(page, specs, lines)
+    findings = missing_findings(specs, fields, ON_CARD)
+    mrz = find_mrz([ln.text for ln in lines]) if side == "back" else None
+    if side == "front":
+        id_field = _id_number(lines)
+        if id_field is not None:
+            fields["id_number"] = id_field
+        else:
+            findings.insert(0, missing_finding("id_number", "Số định danh cá nhân", ON_CARD))
+    else:
+        signer = _signer(lines) if variant == "cccd_chip" else None
+        if signer is not None:
+            fields["signer"] = signer
+        for name, field in mrz_fields(mrz, lines).items():
+            fields.setdefault(name, field)
+        if mrz is None:
+            findings.append(
+                Finding(
+                    "mrz.missing",
+                    Severity.WARNING,
+                    "Không đọc được vùng mã MRZ (3 dòng ký tự ở cuối mặt sau thẻ): "
+                    "số định danh, ngày sinh, giới tính cần nhập từ ảnh thẻ",
+                    None,
+                )
+            )
+    ordered = [fields[n] for n in FIELD_ORDER if n in fields]
+    ordered += [f for n, f in fields.items() if n not in FIELD_ORDER]
+    return ordered, findings, mrz
+
+
+def mrz_fields(mrz: Mrz | None, lines: Sequence[Line]) -> dict[str, Field]:
+    """Number, date of birth, sex and expiry as the MRZ gives them, boxed on the MRZ lines.
+
+    Their confidence is the OCR score of the MRZ lines; the check digits raise or lower it later.
+    """
+    if mrz is None:
+        return {}
+    mrz_lines = [ln for ln in lines if "<<" in ln.text.replace(" ", "") or "VNM" in ln.text]
+    words = [w for ln in mrz_lines for w in ln.words]
+    page = lines[0].page if lines else 1
+    raw = "\n".join(mrz.lines)
+    out: dict[str, Field] = {}
+    values = {
+        "id_number": mrz.id_number,
+        "date_of_birth": mrz.date_of_birth,
+        "sex": mrz.sex,
+        "expiry_date": NO_EXPIRY if mrz.no_expiry else mrz.expiry_date,
+    }
+    for name, value in values.items():
+        if value:
+            out[name] = make_field(name, value, raw, words, page=page, repaired=mrz.repaired)
+    return out
 
 
 def id_card_subjects() -> tuple[SubjectRef, ...]:
@@ -114,88 +164,13 @@ def id_card_subjects() -> tuple[SubjectRef, ...]:
     )
 
 
-_VI_NAMES = {
-    "id_number": "Số định danh cá nhân",
-    "full_name": "Họ và tên",
-    "date_of_birth": "Ngày sinh",
-    "sex": "Giới tính",
-    "nationality": "Quốc tịch",
-    "place_of_origin": "Quê quán",
-    "place_of_residence": "Nơi thường trú",
-    "expiry_date": "Có giá trị đến",
-}
-
-
-def _label_hits(lines: list[Line]) -> list[_Hit]:
-    """Every label on the card, in reading order; "Vietnamese / English" pairs merged into one."""
-    hits: list[_Hit] = []
-    for li, line in enumerate(lines):
-        found: list[_Hit] = []
-        for name, labels in LABELS.items():
-            for label in labels:
-                span = find_label(line, (label,))
-                if span and not any(h.start < span[1] and span[0] < h.end for h in found):
-                    found.append(_Hit(li, span[0], span[1], name))
-        found.sort(key=lambda h: h.start)
-        merged: list[_Hit] = []
-        for hit in found:
-            between = line.text[merged[-1].end : hit.start] if merged else ""
-            if merged and merged[-1].name == hit.name and not between.strip(_SEPARATORS):
-                merged[-1] = _Hit(li, merged[-1].start, hit.end, hit.name)
-            else:
-                merged.append(hit)
-        hits.extend(merged)
-    return hits
-
-
-def _value_words(
-    lines: list[Line], hit: _Hit, following: _Hit | None, hits: list[_Hit]
-) -> list[Word]:
-    line = lines[hit.line]
-    end = following.start if following and following.line == hit.line else len(line.text)
-    words = [w for w in line.words_in(hit.end, end) if w.text.strip(_SEPARATORS)]
-    # The label's own trailing ":" or "/ English" may be glued to the first value word.
-    words = [w for w in words if fold(w.text).strip(_SEPARATORS) not in ("NO", "SEX", "NAME")]
-    labelled = {h.line for h in hits}
-    extra = CONTINUATION_LINES.get(hit.name, 0)
-    if not words or extra > 1:
-        limit = extra if words else max(1, extra)
-        for li in range(hit.line + 1, min(len(lines), hit.line + 1 + limit)):
-            if li in labelled:
-                break
-            words.extend(w for w in lines[li].words if w.text.strip(_SEPARATORS))
-    return words
-
-
-def _make_value(name: str, words: list[Word], page: int) -> Field | None:
-    raw = " ".join(w.text for w in words).strip(_SEPARATORS)
-    if name in ("date_of_birth", "expiry_date"):
-        parsed = parse_date(raw)
-        if parsed is None:
-            return None
-        return make_field(name, parsed.iso, raw, words, page=page, repaired=parsed.repaired)
-    if name == "sex":
-        sex = normalize_sex(raw)
-        if sex is None:
-            return None
-        return make_field(name, sex, raw, words[:1], page=page)
-    if name == "nationality":
-        value = "Việt Nam" if fold(raw).replace(" ", "") in ("VIETNAM", "VIETNAMESE") else raw
-        return make_field(name, value, raw, words, page=page)
-    if name == "full_name":
-        letters = re.sub(r"[^\w\s]", "", raw).strip()
-        if not letters or any(ch.isdigit() for ch in letters):
-            return None
-        return make_field(name, title_case_name(letters), raw, words, page=page)
-    return make_field(name, raw, raw, words, page=page)
-
-
 def _id_number(lines: list[Line]) -> Field | None:
-    """The 12-digit number, preferring the line labelled "Số / No."; OCR letter swaps repaired."""
-    ordered = sorted(
-        range(len(lines)), key=lambda i: 0 if find_label(lines[i], ID_LABELS, 0.9) else 1
-    )
-    for li in ordered:
+    """The 12-digit number, preferring the line labelled "Số / No." (or the line under "Số định
+    danh cá nhân"); OCR letter swaps repaired (and the value marked as repaired)."""
+    labelled = [i for i in range(len(lines)) if find_label(lines[i], ID_LABELS, 0.85)]
+    order = labelled + [i + 1 for i in labelled if i + 1 < len(lines)]
+    order += [i for i in range(len(lines)) if i not in order]
+    for li in order:
         line = lines[li]
         for match in _ID_RUN.finditer(line.text):
             digits, repaired = digits_repaired(match.group(0))
@@ -205,4 +180,21 @@ def _id_number(lines: list[Line]) -> Field | None:
             return make_field(
                 "id_number", digits, match.group(0), words, page=line.page, repaired=repaired
             )
+    return None
+
+
+def _signer(lines: list[Line]) -> Field | None:
+    """The name printed under the director's title on the chip back (title case, 2–5 words)."""
+    for i, line in enumerate(lines):
+        if DIRECTOR_LINE not in fold(line.text) and "CUC CANH SAT" not in fold(line.text):
+            continue
+        for below in lines[i + 1 : i + 5]:
+            parts = [w for w in below.words if re.fullmatch(r"[^\W\d_]+", w.text)]
+            if 2 <= len(parts) <= 5 and all(
+                w.text[:1].isupper() and w.text[1:].islower() for w in parts
+            ):
+                name = " ".join(w.text for w in parts)
+                return make_field(
+                    "signer", title_case_name(name), name, parts, page=below.page, kind="name"
+                )
     return None

@@ -12,6 +12,9 @@ _PAST_FIELDS = {
     "date_of_birth": "Ngày sinh",
     "issued_on": "Ngày ban hành",
     "issue_date": "Ngày cấp",
+    "first_registration_date": "Ngày đăng ký lần đầu",
+    "legal_representative_date_of_birth": "Ngày sinh của người đại diện",
+    "child_date_of_birth": "Ngày sinh",
 }
 
 
@@ -43,6 +46,17 @@ def validate_dates(fields: dict[str, Field], today: date) -> list[Finding]:
                 Severity.ERROR,
                 f"Ngày sinh {birth:%d/%m/%Y} trước năm 1900: có thể đọc sai, hãy kiểm tra",
                 "date_of_birth",
+            )
+        )
+    issued = parsed.get("issue_date")
+    if birth and issued and issued < birth:
+        findings.append(
+            Finding(
+                "issue_date.before_birth",
+                Severity.ERROR,
+                f"Ngày cấp {issued:%d/%m/%Y} trước ngày sinh {birth:%d/%m/%Y}: "
+                "một trong hai bị đọc sai, hãy kiểm tra",
+                "issue_date",
             )
         )
     expiry = parsed.get("expiry_date")

@@ -23,14 +23,18 @@ def century_and_sex(digit: int) -> tuple[int, str]:
 
 
 def validate_id_number(
-    id_number: str, *, date_of_birth: str | None = None, sex: str | None = None
+    id_number: str,
+    *,
+    date_of_birth: str | None = None,
+    sex: str | None = None,
+    field: str = "id_number",
 ) -> list[Finding]:
-    """Findings for a 12-digit personal ID, alone and against the ISO date of birth and sex."""
-    field = "id_number"
+    """Findings for a 12-digit personal ID, alone and against the ISO date of birth (or a year
+    "YYYY") and sex. Codes are "<field>.<rule>" (e.g. "mother_id_number.birth_year_mismatch")."""
     if not re.fullmatch(r"\d{12}", id_number):
         return [
             Finding(
-                "id_number.format",
+                f"{field}.format",
                 Severity.ERROR,
                 f"Số định danh “{id_number}” không đủ 12 chữ số: hãy đối chiếu với ảnh thẻ",
                 field,
@@ -41,7 +45,7 @@ def validate_id_number(
     if prefix not in provinces():
         findings.append(
             Finding(
-                "id_number.unknown_province",
+                f"{field}.unknown_province",
                 Severity.WARNING,
                 f"Số định danh {mask(id_number)} có mã nơi đăng ký khai sinh {prefix} không thuộc "
                 "danh sách 63 tỉnh, thành (có thể là mã nước ngoài hoặc đọc sai): hãy kiểm tra",
@@ -50,12 +54,12 @@ def validate_id_number(
         )
     century, coded_sex = century_and_sex(int(id_number[3]))
     coded_year = id_number[4:6]
-    if date_of_birth and re.match(r"\d{4}-\d{2}-\d{2}$", date_of_birth):
+    if date_of_birth and re.match(r"\d{4}(-\d{2}-\d{2})?$", date_of_birth):
         year = int(date_of_birth[:4])
         if year % 100 != int(coded_year):
             findings.append(
                 Finding(
-                    "id_number.birth_year_mismatch",
+                    f"{field}.birth_year_mismatch",
                     Severity.ERROR,
                     f"Số định danh {mask(id_number)} có mã năm sinh {coded_year} "
                     f"nhưng ngày sinh là {year}: một trong hai bị đọc sai, "
@@ -66,7 +70,7 @@ def validate_id_number(
         elif year // 100 * 100 != century:
             findings.append(
                 Finding(
-                    "id_number.century_mismatch",
+                    f"{field}.century_mismatch",
                     Severity.ERROR,
                     f"Chữ số thứ 4 của số định danh {mask(id_number)} ({id_number[3]}) chỉ thế kỷ "
                     f"{century // 100 + 1} nhưng năm sinh là {year}: hãy đối chiếu với ảnh thẻ",
@@ -78,7 +82,7 @@ def validate_id_number(
         coded = "nam" if coded_sex == "male" else "nữ"
         findings.append(
             Finding(
-                "id_number.sex_mismatch",
+                f"{field}.sex_mismatch",
                 Severity.ERROR,
                 f"Chữ số thứ 4 của số định danh {mask(id_number)} ({id_number[3]}) "
                 f"chỉ giới tính {coded} "

@@ -5,6 +5,7 @@ these scans; an unreadable one must be left out with a finding, never guessed.""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,15 @@ def _value(result: Extraction, name: str) -> str | None:
     return result.attributes.get("kind") if name == "kind" else result.value(name)
 
 
+def _label(label: dict, name: str) -> str:
+    """The label's value; `subject` without its "Về việc" / "V/v" prefix, because the extracted
+    subject is the text after it (sohoa/samples/README.md; labels.json keeps it as printed)."""
+    value = label[name]
+    if name == "subject":
+        value = re.sub(r"^(?:V/v|Về việc)\s*", "", value)
+    return value
+
+
 @pytest.mark.slow
 def test_scans_are_ocred_not_trusted_for_their_stamp(results: dict) -> None:
     for name, (pages, _) in results.items():
@@ -60,9 +70,9 @@ def test_header_fields_against_labels(results: dict, labels: dict[str, dict]) ->
         assert result.doc_type is DocType.ADMIN_DOCUMENT, name
         for f in FIELDS:
             got = _value(result, f)
-            if got == label[f]:
+            if got == _label(label, f):
                 exact[f] += 1
-            elif got is not None and fold(got) != fold(label[f]):
+            elif got is not None and fold(got) != fold(_label(label, f)):
                 wrong[f] += 1
         handwritten = set(label.get("handwritten", ()))
         if result.value("number_symbol") is None and "number" in handwritten:

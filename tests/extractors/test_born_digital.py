@@ -82,7 +82,7 @@ def test_admin_header_fields_from_the_text_layer(real: Path, name: str) -> None:
     assert result.value("issued_on") == issued
     assert result.value("place") == "Quảng Ngãi"
     assert result.value("issuer") == "Ủy ban nhân dân tỉnh Quảng Ngãi"
-    assert result.field("number_symbol").confidence == 1.0
+    assert result.field("number_symbol").confidence >= 0.97  # text layer (extractors.confidence)
     assert result.field("number_symbol").box is not None
 
 

@@ -1,0 +1,91 @@
+"""Province names as printed on papers of both eras, recognized and normalized.
+
+Papers issued before 01/07/2025 name one of the 63 provinces (three-tier addresses); later ones
+one of the 34 (two-tier). Both stay valid (DOMAIN.md §7), so a name is recognized in either list
+and mapped to the province it belongs to since 07/2025. Writing varies: "TP. Hồ Chí Minh",
+"Thành phố Hồ Chí Minh", "Tp HCM", "Tỉnh Bà Rịa - Vũng Tàu", "Thừa Thiên Huế" / "TP Huế"; names
+are compared on a folded key (no marks, no "Tỉnh"/"Thành phố"/"TP" prefix, no punctuation), and an
+alias table (province_aliases.json) covers abbreviations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from extractors.text import fold, similarity
+
+_PREFIX = re.compile(r"^(?:TINH|THANH PHO|TP)\s+")
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    """A recognized province name: the province it names and the one it belongs to since 07/2025."""
+
+    name: str  # canonical name of the list it was found in
+    old_code: str | None  # 3-digit ID prefix when it is one of the 63 (None: a 34-only name)
+    new_code: str  # 2-digit code since 07/2025 (QĐ 19/2025)
+    new_name: str
+    exact: bool  # False when matched only fuzzily (an OCR error in the name)
+
+
+def province_key(text: str) -> str:
+    """Folded comparison key: "TP. Hồ Chí Minh" → "HO CHI MINH"."""
+    key = re.sub(r"[^A-Z0-9 ]", " ", fold(text))
+    key = re.sub(r"\s+", " ", key).strip()
+    key = _PREFIX.sub("", key)
+    return key
+
+
+@cache
+def _index() -> dict[str, ProvinceMatch]:
+    root = resources.files(__package__)
+    raw = json.loads(root.joinpath("provinces.json").read_text("utf-8"))
+    aliases = json.loads(root.joinpath("province_aliases.json").read_text("utf-8"))
+    new_names = {p["code"]: p["name"] for p in raw["new_provinces"]}
+    index: dict[str, ProvinceMatch] = {}
+    for p in raw["old_provinces"]:
+        match = ProvinceMatch(
+            p["name"], p["id_prefix"], p["new_code"], new_names[p["new_code"]], True
+        )
+        index[province_key(p["name"])] = match
+    by_name = {m.name: m for m in index.values()}
+    for alias, canonical in aliases.items():
+        if alias.startswith("_"):
+            continue
+        target = by_name.get(canonical) or index.get(province_key(canonical))
+        if target is not None:
+            index.setdefault(alias, target)
+    for code, name in new_names.items():
+        key = province_key(name)
+        index.setdefault(key, ProvinceMatch(name, None, code, name, True))
+    return index
+
+
+def match_province(text: str, threshold: float = 0.88) -> ProvinceMatch | None:
+    """The province `text` names (exact on the folded key, else the closest above `threshold`)."""
+    key = province_key(text)
+    if not key:
+        return None
+    index = _index()
+    if key in index:
+        return index[key]
+    best, score = None, 0.0
+    for candidate, match in index.items():
+        ratio = similarity(key, candidate)
+        if ratio > score:
+            best, score = match, ratio
+    if best is None or score < threshold:
+        return None
+    return ProvinceMatch(best.name, best.old_code, best.new_code, best.new_name, False)
+
+
+def province_of_address(address: str) -> ProvinceMatch | None:
+    """The province an address ends with ("…, Huyện Sơn Tịnh, Tỉnh Quảng Ngãi" → Quảng Ngãi)."""
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    if not parts:
+        return None
+    return match_province(parts[-1])

@@ -1,0 +1,135 @@
+"""Fields of an enterprise registration certificate (giấy chứng nhận đăng ký doanh nghiệp, page 1;
+labels DOMAIN.md §5.4).
+
+The header gives the enterprise code (checked by its MST check digit in `extractors.validate`), the
+first registration date and, after changes, "Đăng ký thay đổi lần thứ: N, ngày …" (that date is the
+certificate's issue date; without changes the first registration is). Sections 1–4: names, head
+office, charter capital, the legal representative. The organization is the holder; the
+representative is a person subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from extractors.fields.common import (
+    FieldSpec,
+    Line,
+    TypeResult,
+    extract_labelled,
+    make_field,
+    missing_findings,
+    page_lines,
+    parse_date,
+    section,
+)
+from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, SubjectRef
+from extractors.validate.tax_code import normalize_enterprise_code
+
+HEADER: tuple[FieldSpec, ...] = (
+    FieldSpec("enterprise_code", ("MA SO DOANH NGHIEP", "MA SO THUE"), "code",
+              vi="Mã số doanh nghiệp"),
+    FieldSpec("first_registration_date", ("DANG KY LAN DAU",), "date", vi="Đăng ký lần đầu"),
+)  # fmt: skip
+NAMES: tuple[FieldSpec, ...] = (
+    FieldSpec("company_name", ("TEN CONG TY VIET BANG TIENG VIET",), rows=2,
+              vi="Tên công ty viết bằng tiếng Việt"),
+    FieldSpec("company_name_foreign", ("TEN CONG TY VIET BANG TIENG NUOC NGOAI",), rows=2,
+              vi="Tên công ty viết bằng tiếng nước ngoài", required=False),
+    FieldSpec("company_name_short", ("TEN CONG TY VIET TAT",), vi="Tên công ty viết tắt",
+              required=False),
+)  # fmt: skip
+OFFICE: tuple[FieldSpec, ...] = (
+    FieldSpec("head_office_address", ("DIA CHI",), rows=2, vi="Địa chỉ trụ sở chính"),
+    FieldSpec("charter_capital", ("VON DIEU LE",), "money", vi="Vốn điều lệ"),
+)
+REPRESENTATIVE: tuple[FieldSpec, ...] = (
+    FieldSpec("legal_representative_full_name", ("HO VA TEN",), "name",
+              vi="Họ và tên người đại diện theo pháp luật"),
+    FieldSpec("legal_representative_sex", ("GIOI TINH",), "sex", vi="Giới tính"),
+    FieldSpec("legal_representative_title", ("CHUC DANH",), vi="Chức danh", required=False),
+    FieldSpec("legal_representative_date_of_birth", ("SINH NGAY",), "date", vi="Sinh ngày"),
+    FieldSpec("legal_representative_id_number", ("SO GIAY TO PHAP LY CUA CA NHAN",), "id12",
+              vi="Số giấy tờ pháp lý của cá nhân"),
+    FieldSpec("legal_representative_address", ("DIA CHI THUONG TRU",), rows=2,
+              vi="Địa chỉ thường trú", required=False),
+)  # fmt: skip
+WHERE = "trên giấy chứng nhận đăng ký doanh nghiệp"
+UNSEEN_CHANGE_CAP = 0.85
+_CHANGE = re.compile(r"lần\s*thứ\s*[:;.]?\s*(\d{1,3})", re.IGNORECASE)
+
+
+def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult:
+    page = pages[0]
+    lines = page_lines(page)
+    fields: dict[str, Field] = {}
+    findings: list[Finding] = []
+    parts = (
+        (HEADER, section(lines, ("GIAY CHUNG NHAN DANG KY", "MA SO DOANH NGHIEP"), ("1. TEN",))),
+        (NAMES, section(lines, ("1. TEN CONG TY", "TEN CONG TY VIET"), ("2. DIA CHI",))),
+        (OFFICE, section(lines, ("2. DIA CHI TRU SO",), ("4. NGUOI DAI DIEN",))[1:]),
+        (
+            REPRESENTATIVE,
+            section(lines, ("4. NGUOI DAI DIEN", "NGUOI DAI DIEN THEO"), ("TRUONG PHONG",)),
+        ),
+    )
+    for specs, part in parts:
+        found = extract_labelled(page, specs, part or lines)
+        fields.update(found)
+        findings += missing_findings(specs, found, WHERE)
+    if "enterprise_code" in fields:
+        code = fields["enterprise_code"]
+        fields["enterprise_code"] = replace(code, value=normalize_enterprise_code(code.value))
+    extra: dict[str, str] = {}
+    change = _change(lines)
+    if change is not None:
+        count, field = change
+        extra["change_number"] = count
+        if field is not None:
+            fields["issue_date"] = field
+    elif "first_registration_date" in fields:
+        # No change line read: the first registration is the issue date, unless OCR lost the
+        # line, so the value is left for a steward to confirm (below the review threshold).
+        extra["change_number"] = "0"
+        first = fields["first_registration_date"]
+        fields["issue_date"] = replace(
+            first, name="issue_date", confidence=min(first.confidence, UNSEEN_CHANGE_CAP)
+        )
+    if "issue_date" not in fields:
+        findings.append(
+            Finding("issue_date.missing", Severity.WARNING,
+                    "Không đọc được ngày đăng ký (lần đầu hoặc thay đổi gần nhất): hãy nhập từ "
+                    "bản scan", "issue_date")
+        )  # fmt: skip
+    subjects = (
+        SubjectRef(Role.HOLDER, SubjectKind.ORGANIZATION,
+                   {"enterprise_code": "enterprise_code", "name": "company_name"}),
+        SubjectRef(Role.LEGAL_REPRESENTATIVE, SubjectKind.PERSON, {
+            "id_number": "legal_representative_id_number",
+            "full_name": "legal_representative_full_name",
+            "date_of_birth": "legal_representative_date_of_birth",
+            "sex": "legal_representative_sex",
+        }),
+    )  # fmt: skip
+    return TypeResult(list(fields.values()), findings, subjects, attributes=extra)
+
+
+def _change(lines: list[Line]) -> tuple[str, Field | None] | None:
+    """ "Đăng ký thay đổi lần thứ: 3, ngày 27 tháng 02 năm 2025" → ("3", issue_date field)."""
+    for line in lines:
+        if "THAY DOI LAN THU" not in line.folded:
+            continue
+        m = _CHANGE.search(line.text)
+        if m is None:
+            continue
+        rest = line.text[m.end() :]
+        parsed = parse_date(rest)
+        field = None
+        if parsed is not None:
+            words = line.words_in(m.end() + parsed.start, m.end() + parsed.end)
+            field = make_field("issue_date", parsed.iso, rest, words, page=line.page,
+                               repaired=parsed.repaired)  # fmt: skip
+        return m.group(1), field
+    return None

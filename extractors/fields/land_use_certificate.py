@@ -1,0 +1,152 @@
+"""Fields of a land use right certificate (GCN quyền sử dụng đất; DOMAIN.md §5.5), both forms:
+the 2014 "sổ hồng" (Circular 23/2014: "Mục đích sử dụng", "Thời hạn sử dụng", the serial printed
+alone under the title, "Số vào sổ cấp GCN") and the 2024 form (Circular 10/2024: "Loại đất",
+"Thời hạn", "Số phát hành Giấy chứng nhận", "Số vào sổ cấp Giấy chứng nhận").
+
+Owners are blocks starting "Ông:" / "Bà:" (name, birth year, "CCCD số" or the old 9-digit
+"CMND số"); the first is the owner, a second one the co-owner. The serial number keys duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from extractors.fields.common import (
+    FieldSpec,
+    Line,
+    TypeResult,
+    clean_text,
+    extract_labelled,
+    make_field,
+    missing_finding,
+    missing_findings,
+    page_lines,
+    parse_date,
+    section,
+    signer_below,
+)
+from extractors.records import Field, Finding, PageText, Role, SubjectKind, SubjectRef
+
+
+def _owner(prefix: str) -> tuple[FieldSpec, ...]:
+    return (
+        FieldSpec(f"{prefix}_full_name", ("ONG", "BA"), "name", vi="Họ tên người sử dụng đất"),
+        FieldSpec(f"{prefix}_birth_year", ("NAM SINH",), "year", vi="Năm sinh"),
+        FieldSpec(f"{prefix}_id_number", ("CCCD SO", "SO DINH DANH CA NHAN"), "id12",
+                  vi="Số CCCD", required=False),
+        FieldSpec(f"{prefix}_cmnd_number", ("CMND SO",), "digits", vi="Số CMND",
+                  required=False),
+        FieldSpec(f"{prefix}_address", ("DIA CHI THUONG TRU", "DIA CHI"), rows=2,
+                  vi="Địa chỉ thường trú", required=False),
+    )  # fmt: skip
+
+
+OWNER = _owner("owner")
+CO_OWNER = _owner("co_owner")
+PARCEL: tuple[FieldSpec, ...] = (
+    FieldSpec("parcel_number", ("THUA DAT SO",), "digits", vi="Thửa đất số"),
+    FieldSpec("map_sheet_number", ("TO BAN DO SO",), "digits", vi="Tờ bản đồ số"),
+    FieldSpec("address", ("DIA CHI",), rows=2, vi="Địa chỉ thửa đất"),
+    FieldSpec("area", ("DIEN TICH",), "area", vi="Diện tích"),
+    FieldSpec("usage_form", ("HINH THUC SU DUNG DAT", "HINH THUC SU DUNG"), vi="Hình thức sử dụng"),
+    FieldSpec("land_type", ("LOAI DAT", "MUC DICH SU DUNG"), vi="Loại đất / Mục đích sử dụng"),
+    FieldSpec("usage_term", ("THOI HAN SU DUNG", "THOI HAN"), vi="Thời hạn sử dụng"),
+    FieldSpec("origin", ("NGUON GOC SU DUNG",), rows=2, vi="Nguồn gốc sử dụng"),
+)  # fmt: skip
+REGISTER: tuple[FieldSpec, ...] = (
+    FieldSpec("serial_number", ("SO PHAT HANH GIAY CHUNG NHAN",), "serial", vi="Số phát hành",
+              required=False),
+    FieldSpec("book_number", ("SO VAO SO CAP GIAY CHUNG NHAN", "SO VAO SO CAP GCN"), "serial",
+              vi="Số vào sổ cấp Giấy chứng nhận"),
+)  # fmt: skip
+OWNERS_START = ("I. NGUOI SU DUNG DAT", "1. NGUOI SU DUNG DAT")
+PARCEL_START = ("II. THUA DAT", "2. THONG TIN THUA DAT", "1. THUA DAT")
+PARCEL_END = ("2. NHA O", "3. THONG TIN TAI SAN", "3. CONG TRINH")
+SIGNING = ("KT. GIAM DOC", "KT. CHU TICH", "GIAM DOC", "PHO GIAM DOC", "PHO CHU TICH", "CHU TICH")
+WHERE = "trên giấy chứng nhận"
+_SERIAL = re.compile(r"^\W*([A-Z]{2})\s?(\d{6}|\d{8})\W*$")
+
+
+def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult:
+    page = pages[0]
+    lines = page_lines(page)
+    fields: dict[str, Field] = {}
+    findings: list[Finding] = []
+    owners = section(lines, OWNERS_START, PARCEL_START)
+    starts = [i for i, ln in enumerate(owners) if re.match(r"^(ONG|BA)\s*[:;.]", ln.folded)]
+    ends = [*starts[1:], len(owners)]
+    blocks = [owners[a:b] for a, b in zip(starts, ends, strict=False)]
+    for specs, block in zip((OWNER, CO_OWNER), blocks, strict=False):
+        found = extract_labelled(page, specs, block)
+        fields.update(found)
+    if not blocks:
+        findings.append(missing_finding("owner_full_name", "Người sử dụng đất", WHERE))
+    else:
+        findings += missing_findings(OWNER, fields, WHERE)
+    if len(blocks) > 1 and "owner_address" not in fields and "co_owner_address" in fields:
+        fields["owner_address"] = replace(fields.pop("co_owner_address"), name="owner_address")
+    parcel = section(lines, PARCEL_START, PARCEL_END) or lines
+    found = extract_labelled(page, PARCEL, parcel)
+    fields.update(found)
+    findings += missing_findings(PARCEL, found, WHERE)
+    found = extract_labelled(page, REGISTER, lines)
+    fields.update(found)
+    findings += missing_findings(REGISTER, found, WHERE)
+    if "serial_number" not in fields:
+        serial = _printed_serial(lines)
+        if serial is not None:
+            fields["serial_number"] = serial
+        else:
+            findings.append(missing_finding("serial_number", "Số phát hành (số seri)", WHERE))
+    dated = _date_line(lines)
+    if dated is None:
+        findings.append(
+            missing_finding("issue_date", "Ngày cấp (dòng địa danh, ngày tháng năm)", WHERE)
+        )
+    else:
+        fields.update(dated)
+    signer = signer_below(lines, SIGNING, skip=3)
+    if signer is not None:
+        fields["signer"] = signer
+    subjects = [SubjectRef(Role.OWNER, SubjectKind.PERSON, {
+        "id_number": "owner_id_number", "cmnd_number": "owner_cmnd_number",
+        "full_name": "owner_full_name"})]  # fmt: skip
+    if len(blocks) > 1:
+        subjects.append(SubjectRef(Role.OWNER, SubjectKind.PERSON, {
+            "id_number": "co_owner_id_number", "cmnd_number": "co_owner_cmnd_number",
+            "full_name": "co_owner_full_name"}))  # fmt: skip
+    return TypeResult(list(fields.values()), findings, tuple(subjects))
+
+
+def _printed_serial(lines: list[Line]) -> Field | None:
+    """The 2014 form prints the serial alone on a line under the title: "AB 123456"."""
+    for line in lines[:25]:
+        m = _SERIAL.match(line.text)
+        if m:
+            value = f"{m.group(1)} {m.group(2)}"
+            return make_field("serial_number", value, line.text, line.words, page=line.page)
+    return None
+
+
+def _date_line(lines: list[Line]) -> dict[str, Field] | None:
+    """ "Thanh Hóa, ngày 20 tháng 10 năm 2025" → issue_date and place."""
+    for line in lines:
+        m = re.search(r",\s*ng[aà]y\s", line.text, re.IGNORECASE)
+        if m is None or "THANG" not in line.folded:
+            continue
+        parsed = parse_date(line.text[m.start() :])
+        if parsed is None:
+            continue
+        out = {}
+        start = m.start() + parsed.start
+        words = line.words_in(start, m.start() + parsed.end)
+        out["issue_date"] = make_field("issue_date", parsed.iso, line.text[m.start() :], words,
+                                       page=line.page, repaired=parsed.repaired)  # fmt: skip
+        head = clean_text(line.text[: m.start()])
+        if head:
+            out["place"] = make_field("place", head, head, line.words_in(0, m.start()),
+                                      page=line.page, kind="text")  # fmt: skip
+        return out
+    return None
