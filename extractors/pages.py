@@ -159,11 +159,13 @@ class PdfSource(SourceDocument):
             x0, top0, x1, bottom0 = page.bbox
             sx, sy = width_px / (x1 - x0), height_px / (bottom0 - top0)
             # Word-processor PDFs carry stray space glyphs from neighbouring runs that split words
-            # ("CỘ NG HÒA"); drop the space glyphs and split on real gaps instead.
+            # ("CỘ NG HÒA"); drop the space glyphs and split on real gaps instead. The gap is
+            # measured relative to the glyph size: a fixed tolerance glues the words of small
+            # print ("Họvàtên/Fullname:") and splits large print.
             glyphs = page.filter(
                 lambda obj: not (obj.get("object_type") == "char" and obj.get("text", "").isspace())
             )
-            raw = glyphs.extract_words(x_tolerance=1.5, keep_blank_chars=False)
+            raw = glyphs.extract_words(x_tolerance_ratio=0.12, keep_blank_chars=False)
             page.close()
         except Exception as exc:  # pdfminer raises many unrelated types on a damaged text layer
             log.warning("text layer unreadable on page %d: %s", index + 1, type(exc).__name__)
