@@ -104,6 +104,9 @@ class FileStatus:
     PROCESSED = "processed"
     LOADED = "loaded"
     QUARANTINED = "quarantined"
+    # A person dropped a quarantined file (`sohoa quarantine release`): it will not become a
+    # document, and re-runs of the batch leave it alone.
+    RELEASED = "released"
 
 
 class EventKind:
@@ -113,6 +116,9 @@ class EventKind:
     REJECTED = "document.rejected"  # was verified, a steward rejected it
     EXPIRED = "document.expired"  # written by the daily validity job
     IDENTITY_UNLINKED = "identity.unlinked"  # a document no longer belongs to a subject
+    # A subject's personal data was erased (Decree 13/2023): delete copies. One event for the
+    # subject (no document) and one per document of theirs, ids only.
+    SUBJECT_ERASED = "subject.erased"
 
 
 class Base(DeclarativeBase):
@@ -198,6 +204,7 @@ class DocumentSubject(Base):
     __tablename__ = "document_subjects"
     __table_args__ = (
         UniqueConstraint("document_id", "subject_id", "role", name="uq_document_subjects"),
+        Index("ix_document_subjects_subject_document", "subject_id", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -397,6 +404,7 @@ class ChangeEvent(Base):
     """
 
     __tablename__ = "change_events"
+    __table_args__ = (Index("ix_change_events_txid_id", "txid", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
+from loaders.errors import ConflictingUpdate, InvalidRecord, NotFound, WarehouseUnavailable
 
 
 class ApiError(Exception):
@@ -52,6 +52,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ConflictingUpdate)
     async def _conflict(request: Request, exc: ConflictingUpdate) -> JSONResponse:
         return _json(409, "conflicting_update", str(exc))
+
+    @app.exception_handler(InvalidRecord)
+    async def _invalid_record(request: Request, exc: InvalidRecord) -> JSONResponse:
+        return _json(422, "invalid_record", str(exc))
 
     @app.exception_handler(WarehouseUnavailable)
     async def _unavailable(request: Request, exc: WarehouseUnavailable) -> JSONResponse:

@@ -3,11 +3,14 @@ role at least the one an endpoint needs, and the purpose of a read (`X-Purpose`)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from loaders import principals
 from sohoa.auth import apikeys
@@ -63,10 +66,20 @@ def authenticate_key(request: Request) -> Caller:
         return Caller(row.id, row.name, row.kind, Role(row.role), dict(row.scopes or {}))
 
 
-def require_role(needed: Role) -> Callable[[Request], Caller]:
+# Declared so that the OpenAPI document shows how to authenticate; the key is read in
+# `authenticate_key` (either header works).
+_bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API key>")
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key")
+
+
+def require_role(needed: Role) -> Callable[..., Caller]:
     """A dependency: the caller's key, refused with 403 if its role is below `needed`."""
 
-    def dependency(request: Request) -> Caller:
+    def dependency(
+        request: Request,
+        _bearer_key: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+        _header_key: Annotated[str | None, Depends(_api_key_header)] = None,
+    ) -> Caller:
         caller = authenticate_key(request)
         if not caller.role.allows(needed):
             raise ApiError(
@@ -80,16 +93,25 @@ def require_role(needed: Role) -> Callable[[Request], Caller]:
     return dependency
 
 
+def _header_text(raw: str) -> str:
+    """Header values are bytes (read as latin-1): accept raw UTF-8 and percent-encoded UTF-8
+    (`hồ sơ` as `h%E1%BB%93%20s%C6%A1`), so a purpose can be written in Vietnamese."""
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        raw = raw.encode("latin-1").decode("utf-8")
+    return unquote(raw) if "%" in raw else raw
+
+
 def purpose(
     x_purpose: Annotated[
         str | None,
         Header(
             description="Why personal data is read (kept in the audit log), e.g. "
-            "'TTHC 1.001234 hồ sơ H15.50.05.13-261008-0975'."
+            "'TTHC 1.001234 ho so H15.50.05.13-261008-0975'. Non-ASCII text may be sent "
+            "percent-encoded as UTF-8."
         ),
     ] = None,
 ) -> str:
-    value = (x_purpose or "").strip()
+    value = _header_text(x_purpose or "").strip()
     if not value:
         raise ApiError(
             400, "purpose_required", "reads of personal data need an X-Purpose header saying why"

@@ -1,0 +1,432 @@
+"""Reuse API benchmark: a subject's documents (with the audit write) over 1,000,000 documents.
+
+    .venv/bin/python bench/api.py [--documents 1000000] [--rate 200] [--seconds 25]
+
+What it does, in one run, on a database it creates and drops on the PostgreSQL server at
+SOHOA_BENCH_PG_URL (default: the test server, postgresql+psycopg://postgres@127.0.0.1:5432/postgres):
+
+1. migrates it, then fills it server-side (INSERT … SELECT generate_series) with `--documents`
+   synthetic documents, one subject per four documents, linked as holder; 90 % verified;
+2. starts `uvicorn sohoa.web.app:create_app` in a subprocess (one worker, no access log);
+3. drives GET /v1/subjects/{id}/documents at a fixed OPEN-LOOP rate: requests are launched on a
+   timetable, not after the previous answer, and latency counts from the scheduled time, so a
+   slow server is not hidden by a polite client (coordinated omission);
+4. runs the same work directly through SQLAlchemy Core from a thread pool (subject lookup, the
+   documents query, their roles, the audit insert, commit) at the same rate;
+5. steps the API rate up from `--step-start` to find the highest rate held with p99 <= 50 ms.
+
+Prints a table: p50/p99 of both, the ratio API/SQL (p50 and p99), and the highest rate held.
+Targets (issue 7): p99 <= 25 ms at 200/s, API/SQL <= 3. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from loaders import principals  # noqa: E402
+from loaders.db import make_engine, upgrade  # noqa: E402
+from loaders.models import AuditEntry, Document, DocumentSubject, Subject  # noqa: E402
+from loaders.queries import ReadScope, served_conditions  # noqa: E402
+from sohoa.auth import apikeys  # noqa: E402
+
+PG_URL = os.environ.get(
+    "SOHOA_BENCH_PG_URL",
+    os.environ.get("SOHOA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+)
+SECRET = secrets.token_urlsafe(32)
+PURPOSE = "benchmark"
+DOCS_PER_SUBJECT = 4
+PAGE = 50
+P99_LIMIT_MS = 50.0
+SQL_THREADS = 10
+
+
+@dataclass
+class Result:
+    label: str
+    rate: float
+    sent: int
+    errors: int
+    latencies_ms: list[float]
+
+    def pct(self, q: float) -> float:
+        data = sorted(self.latencies_ms)
+        if not data:
+            return float("nan")
+        return data[min(len(data) - 1, round(q / 100 * (len(data) - 1)))]
+
+
+# -- the database -------------------------------------------------------------------------------
+
+
+def create_database() -> tuple[str, sa.Engine]:
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    name = f"sohoa_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False), admin
+
+
+def drop_database(url: str, admin: sa.Engine) -> None:
+    name = make_url(url).database
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+FILL = [
+    # subjects: 12-digit personal IDs 001000000001…, Hà Nội (01)
+    """
+    INSERT INTO subjects (id, public_id, kind, key, province_code, created_at, updated_at)
+    SELECT i, md5('s' || i), 'person', '001' || lpad(i::text, 9, '0'), '01', now(), now()
+    FROM generate_series(1, :subjects) AS i
+    """,
+    """
+    INSERT INTO documents (id, sha256, doc_type, attributes, status, page_count, media_type, size,
+                           valid_from, valid_to, province_code, current_version, lock_version,
+                           created_at, updated_at)
+    SELECT i, md5(i::text) || md5((-i)::text),
+           (ARRAY['id_card', 'birth_certificate', 'land_use_certificate',
+                  'application_form'])[1 + i % 4],
+           '{}'::jsonb,
+           CASE WHEN i % 10 = 0 THEN 'needs_review' ELSE 'verified' END,
+           1, 'application/pdf', 100000,
+           DATE '2012-01-01' + (i % 4000),
+           CASE WHEN i % 3 = 0 THEN NULL ELSE DATE '2012-01-01' + (i % 4000) + 5475 END,
+           '01', 1, 1, now(), now()
+    FROM generate_series(1, :documents) AS i
+    """,
+    """
+    INSERT INTO document_subjects (id, document_id, subject_id, role, created_at)
+    SELECT i, i, 1 + (i - 1) / :per_subject, 'holder', now()
+    FROM generate_series(1, :documents) AS i
+    """,
+]
+
+
+def fill(engine: sa.Engine, documents: int) -> float:
+    subjects = documents // DOCS_PER_SUBJECT
+    started = time.perf_counter()
+    params = {"subjects": subjects, "documents": documents, "per_subject": DOCS_PER_SUBJECT}
+    with engine.begin() as conn:
+        for statement in FILL:
+            conn.execute(sa.text(statement), params)
+        for table in ("subjects", "documents", "document_subjects"):
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+                )
+            )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE subjects, documents, document_subjects"))
+    return time.perf_counter() - started
+
+
+def make_key(engine: sa.Engine) -> tuple[str, int]:
+    from sqlalchemy.orm import Session
+
+    new = apikeys.generate(SECRET)
+    with Session(engine) as session:
+        row = principals.create_service(
+            session, name="bench", role="reader", key_prefix=new.prefix, key_digest=new.digest
+        )
+        session.commit()
+        return new.key, row.id
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, port: int, objects: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "SOHOA_DATABASE_URL": url,
+        "SOHOA_STORAGE_URL": f"file://{objects}",
+        "SOHOA_SECRET_KEY": SECRET,
+        "SOHOA_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "sohoa.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=REPO)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the API server did not start")
+
+
+# -- load ---------------------------------------------------------------------------------------
+
+
+def subject_key(i: int) -> str:
+    return "001" + str(i).zfill(9)
+
+
+async def open_loop(
+    base: str, key: str, subjects: int, rate: float, seconds: float, label: str
+) -> Result:
+    """Launch requests at `rate` per second on a fixed timetable; latency from scheduled time."""
+    headers = {"Authorization": f"Bearer {key}", "X-Purpose": PURPOSE}
+    count = int(rate * seconds)
+    latencies: list[float] = []
+    errors = 0
+    rng = random.Random(7)
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
+        # warm up connections and caches
+        await asyncio.gather(
+            *(
+                c.get(f"/v1/subjects/{subject_key(rng.randint(1, subjects))}/documents")
+                for _ in range(50)
+            )
+        )
+        loop = asyncio.get_running_loop()
+        start = loop.time() + 0.2
+
+        async def one(scheduled: float, path: str) -> None:
+            nonlocal errors
+            delay = scheduled - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                response = await c.get(path)
+                if response.status_code != 200:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append((loop.time() - scheduled) * 1000)
+
+        tasks = [
+            asyncio.create_task(
+                one(
+                    start + i / rate,
+                    f"/v1/subjects/{subject_key(rng.randint(1, subjects))}/documents",
+                )
+            )
+            for i in range(count)
+        ]
+        await asyncio.gather(*tasks)
+    return Result(label, rate, count, errors, latencies)
+
+
+def sql_direct(
+    engine: sa.Engine, principal_id: int, subjects: int, rate: float, seconds: float
+) -> Result:
+    """The endpoint's statements straight through SQLAlchemy Core, on the same timetable, from
+    a pool of connections (the work without HTTP, auth, FastAPI and the ORM)."""
+    rng = random.Random(7)
+    today = date.today()
+    subject_q = sa.select(Subject.id, Subject.public_id, Subject.erased_at).where(
+        Subject.kind == "person", Subject.key == sa.bindparam("key")
+    )
+    linked = sa.exists().where(
+        DocumentSubject.document_id == Document.id,
+        DocumentSubject.subject_id == sa.bindparam("subject_id"),
+    )
+    documents_q = (
+        sa.select(Document)
+        .where(linked, Document.id > 0, *served_conditions(today, ReadScope()))
+        .order_by(Document.id)
+        .limit(PAGE + 1)
+    )
+    roles_q = sa.select(DocumentSubject.document_id, DocumentSubject.role).where(
+        DocumentSubject.document_id.in_(sa.bindparam("ids", expanding=True)),
+        DocumentSubject.subject_id == sa.bindparam("subject_id"),
+    )
+    audit_q = sa.insert(AuditEntry)
+    latencies: list[float] = []
+    count = int(rate * seconds)
+    local = threading.local()
+    lock = threading.Lock()
+
+    def once() -> None:
+        if not hasattr(local, "conn"):
+            local.conn = engine.connect()
+        conn = local.conn
+        with lock:
+            key = subject_key(rng.randint(1, subjects))
+        subject = conn.execute(subject_q, {"key": key}).one()
+        rows = conn.execute(documents_q, {"subject_id": subject.id}).all()
+        ids = [r.id for r in rows] or [0]
+        conn.execute(roles_q, {"ids": ids, "subject_id": subject.id}).all()
+        conn.execute(
+            audit_q,
+            {
+                "action": "read.documents",
+                "principal_id": principal_id,
+                "subject_public_id": subject.public_id,
+                "purpose": PURPOSE,
+                "detail": {"documents": ids},
+            },
+        )
+        conn.commit()
+
+    def timed(scheduled: float) -> None:
+        once()
+        with lock:
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+
+    # A pool like the server's: requests that arrive together run side by side, not queued.
+    with ThreadPoolExecutor(max_workers=SQL_THREADS) as pool:
+        list(pool.map(lambda _: once(), range(50)))
+        start = time.perf_counter() + 0.1
+        futures = []
+        for i in range(count):
+            scheduled = start + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            futures.append(pool.submit(timed, scheduled))
+        for future in futures:
+            future.result()
+    return Result("SQL direct", rate, count, 0, latencies)
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=25.0)
+    parser.add_argument("--step-seconds", type=float, default=10.0)
+    parser.add_argument("--step-start", type=float, default=25.0)
+    parser.add_argument("--max-rate", type=float, default=1600.0)
+    args = parser.parse_args()
+    # on SIGTERM, still stop the server and drop the database (the finally clause below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    url, admin = create_database()
+    server = None
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        print(f"filling {args.documents:,} documents …", flush=True)
+        took = fill(engine, args.documents)
+        print(f"filled in {took:.1f} s", flush=True)
+        key, principal_id = make_key(engine)
+        subjects = args.documents // DOCS_PER_SUBJECT
+
+        port = free_port()
+        with tempfile.TemporaryDirectory() as objects:
+            server = start_server(url, port, Path(objects))
+            base = f"http://127.0.0.1:{port}"
+            print(f"API at {args.rate:.0f}/s for {args.seconds:.0f} s …", flush=True)
+            api = asyncio.run(open_loop(base, key, subjects, args.rate, args.seconds, "API"))
+            print(f"SQL at {args.rate:.0f}/s for {args.seconds:.0f} s …", flush=True)
+            sql = sql_direct(engine, principal_id, subjects, args.rate, args.seconds)
+            print("stepping the API rate up …", flush=True)
+
+            held = 0.0
+            steps: list[Result] = []
+            rate = args.step_start
+            while rate <= args.max_rate:
+                step = asyncio.run(
+                    open_loop(
+                        base, key, subjects, rate, args.step_seconds, f"API step {rate:.0f}/s"
+                    )
+                )
+                steps.append(step)
+                if step.pct(99) > P99_LIMIT_MS or step.errors:
+                    break
+                held = rate
+                rate *= 1.5 if rate < 800 else 1.25
+        engine.dispose()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        drop_database(url, admin)
+
+    def row(r: Result) -> tuple[str, ...]:
+        return (
+            r.label,
+            f"{r.rate:.0f}",
+            str(r.sent),
+            str(r.errors),
+            f"{r.pct(50):.2f}",
+            f"{r.pct(99):.2f}",
+            f"{statistics.fmean(r.latencies_ms):.2f}",
+        )
+
+    print()
+    print(f"GET /v1/subjects/{{id}}/documents, {args.documents:,} documents, open loop")
+    print(
+        table(
+            [
+                ("run", "rate/s", "requests", "errors", "p50 ms", "p99 ms", "mean ms"),
+                row(api),
+                row(sql),
+            ]
+            + [row(s) for s in steps]
+        )
+    )
+    print()
+    ratio50 = api.pct(50) / sql.pct(50)
+    ratio99 = api.pct(99) / sql.pct(99)
+    summary: list[tuple[str, str, str, str]] = [
+        ("measure", "value", "limit", "ok"),
+        (f"API p99 at {args.rate:.0f}/s", f"{api.pct(99):.2f} ms", "25 ms", _ok(api.pct(99) <= 25)),
+        ("API/SQL p50", f"{ratio50:.2f}", "3", _ok(ratio50 <= 3)),
+        ("API/SQL p99", f"{ratio99:.2f}", "3", _ok(ratio99 <= 3)),
+        ("highest rate with p99 <= 50 ms", f"{held:.0f}/s", "", ""),
+    ]
+    print(table(summary))
+
+
+def _ok(condition: bool) -> str:
+    return "yes" if condition else "NO"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,456 @@
+"""The read queries of the reuse API: what a downstream service may see of a subject.
+
+One rule runs through all of them (DESIGN.md, "Warehouse rules"): a reader sees only documents
+whose status is `verified` and that are valid on the date asked (`valid_from` empty or on/before
+it, `valid_to` empty or on/after it), within the scope of the reader's key. Everything else stays
+internal. The scope filter is part of the SQL, so pagination never leaks what it hides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from loaders.db import translate_db_errors
+from loaders.derived import comparable_text
+from loaders.keys import ALIAS_CMND, cmnd_number, enterprise_code, personal_id
+from loaders.models import (
+    Batch,
+    BatchFile,
+    Document,
+    DocumentStatus,
+    DocumentSubject,
+    ExtractionVersion,
+    FieldStatus,
+    FieldValue,
+    Principal,
+    Subject,
+    SubjectAlias,
+    SubjectKind,
+)
+
+# Roles in which a document describes the subject itself (its own card, certificate, company),
+# so that the document's descriptive fields belong in the subject's profile.
+DESCRIBING_ROLES = frozenset({"holder", "child", "owner"})
+# Field names that describe a subject, beyond the key fields an extraction maps explicitly.
+PROFILE_FIELDS: dict[str, tuple[str, ...]] = {
+    SubjectKind.PERSON: (
+        "id_number",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "nationality",
+        "ethnicity",
+        "place_of_origin",
+        "place_of_residence",
+    ),
+    SubjectKind.ORGANIZATION: (
+        "enterprise_code",
+        "company_name",
+        "company_name_foreign",
+        "company_name_short",
+        "head_office_address",
+        "legal_representative",
+        "charter_capital",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What a key may see: empty tuples mean no restriction on that axis.
+
+    A province scope admits only documents whose province is known and listed: a document with no
+    province (e.g. an organization's, whose code carries none) is outside every province scope.
+    """
+
+    provinces: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.provinces:
+            where.append(Document.province_code.in_(self.provinces))
+        if self.doc_types:
+            where.append(Document.doc_type.in_(self.doc_types))
+        return where
+
+    def covers(self, document: Document) -> bool:
+        return (not self.provinces or document.province_code in self.provinces) and (
+            not self.doc_types or document.doc_type in self.doc_types
+        )
+
+    def covers_doc_type(self, doc_type: str) -> bool:
+        return not self.doc_types or doc_type in self.doc_types
+
+
+def served_conditions(valid_on: date, scope: ReadScope) -> list[ColumnElement[bool]]:
+    """The WHERE clause of everything a reader may be served."""
+    return [
+        Document.status == DocumentStatus.VERIFIED,
+        or_(Document.valid_from.is_(None), Document.valid_from <= valid_on),
+        or_(Document.valid_to.is_(None), Document.valid_to >= valid_on),
+        *scope.conditions(),
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: int
+    doc_type: str
+    attributes: dict[str, Any]
+    roles: tuple[str, ...]
+    valid_from: date | None
+    valid_to: date | None
+    province_code: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class FieldRead:
+    name: str
+    value: str
+    status: str
+    confidence: float
+    verified_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Verification:
+    principal: str
+    fields: tuple[str, ...]
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    batches: tuple[str, ...]
+    extraction_version: int
+    extractor_version: str
+    extracted_at: datetime | None
+    verified_by: tuple[Verification, ...]
+
+
+@dataclass(frozen=True)
+class DocumentDetail:
+    summary: DocumentSummary
+    sha256: str
+    page_count: int
+    media_type: str
+    fields: tuple[FieldRead, ...]
+    provenance: Provenance
+    subject_public_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AttributeSource:
+    document_id: int
+    doc_type: str
+    valid_from: date | None
+
+
+@dataclass(frozen=True)
+class ProfileValue:
+    value: str
+    source: AttributeSource
+
+
+@dataclass(frozen=True)
+class ProfileAttribute:
+    name: str
+    value: str
+    source: AttributeSource
+    disagreements: tuple[ProfileValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    attributes: tuple[ProfileAttribute, ...]
+    document_ids: tuple[int, ...] = field(default=())
+
+
+@translate_db_errors()
+def find_subject(session: Session, identifier: str) -> Subject | None:
+    """The subject a downstream service names by its key: a 12-digit personal ID, an old 9-digit
+    CMND (an alias), a 10-digit enterprise code or a 13-digit branch code. None if unknown."""
+    key = personal_id(identifier)
+    if key is not None:
+        return _subject_by_key(session, SubjectKind.PERSON, key)
+    code = enterprise_code(identifier)
+    if code is not None:
+        return _subject_by_key(session, SubjectKind.ORGANIZATION, code.key)
+    cmnd = cmnd_number(identifier)
+    if cmnd is not None:
+        return session.scalars(
+            select(Subject)
+            .join(SubjectAlias, SubjectAlias.subject_id == Subject.id)
+            .where(SubjectAlias.kind == ALIAS_CMND, SubjectAlias.value == cmnd)
+        ).first()
+    return None
+
+
+def _subject_by_key(session: Session, kind: str, key: str) -> Subject | None:
+    return session.scalars(select(Subject).where(Subject.kind == kind, Subject.key == key)).first()
+
+
+@translate_db_errors()
+def subject_documents(
+    session: Session,
+    subject_id: int,
+    *,
+    valid_on: date,
+    scope: ReadScope,
+    doc_types: Sequence[str] = (),
+    after_id: int = 0,
+    limit: int = 50,
+) -> list[DocumentSummary]:
+    """The subject's served documents in id order, `limit` of them after `after_id` (keyset
+    pagination: stable while documents are added, cheap at any depth)."""
+    linked = exists().where(
+        DocumentSubject.document_id == Document.id, DocumentSubject.subject_id == subject_id
+    )
+    query = (
+        select(Document)
+        .where(linked, Document.id > after_id, *served_conditions(valid_on, scope))
+        .order_by(Document.id)
+        .limit(limit)
+    )
+    if doc_types:
+        query = query.where(Document.doc_type.in_(list(doc_types)))
+    documents = list(session.scalars(query))
+    roles = roles_of(session, [d.id for d in documents], subject_id)
+    return [summarize(d, roles.get(d.id, ())) for d in documents]
+
+
+def roles_of(
+    session: Session, document_ids: Sequence[int], subject_id: int | None = None
+) -> dict[int, tuple[str, ...]]:
+    if not document_ids:
+        return {}
+    query = select(DocumentSubject.document_id, DocumentSubject.role).where(
+        DocumentSubject.document_id.in_(list(document_ids))
+    )
+    if subject_id is not None:
+        query = query.where(DocumentSubject.subject_id == subject_id)
+    roles: dict[int, list[str]] = defaultdict(list)
+    for document_id, role in session.execute(query.order_by(DocumentSubject.id)):
+        if role not in roles[document_id]:
+            roles[document_id].append(role)
+    return {k: tuple(v) for k, v in roles.items()}
+
+
+def summarize(document: Document, roles: tuple[str, ...]) -> DocumentSummary:
+    return DocumentSummary(
+        id=document.id,
+        doc_type=document.doc_type,
+        attributes=dict(document.attributes or {}),
+        roles=roles,
+        valid_from=document.valid_from,
+        valid_to=document.valid_to,
+        province_code=document.province_code,
+        updated_at=document.updated_at,
+    )
+
+
+def _served_fields(session: Session, document_ids: Sequence[int]) -> dict[int, list[FieldValue]]:
+    """Field rows a reader may see: everything but what a steward rejected as unusable."""
+    if not document_ids:
+        return {}
+    rows = session.scalars(
+        select(FieldValue)
+        .where(
+            FieldValue.document_id.in_(list(document_ids)),
+            FieldValue.status != FieldStatus.REJECTED,
+        )
+        .order_by(FieldValue.id)
+    )
+    by_document: dict[int, list[FieldValue]] = defaultdict(list)
+    for row in rows:
+        by_document[row.document_id].append(row)
+    return by_document
+
+
+@translate_db_errors()
+def served_document(
+    session: Session, document_id: int, *, valid_on: date, scope: ReadScope
+) -> DocumentDetail | None:
+    """One served document with its fields and provenance; None if the reader may not see it."""
+    document = session.scalars(
+        select(Document).where(Document.id == document_id, *served_conditions(valid_on, scope))
+    ).first()
+    if document is None:
+        return None
+    fields = _served_fields(session, [document.id]).get(document.id, [])
+    subjects = session.scalars(
+        select(Subject.public_id)
+        .join(DocumentSubject, DocumentSubject.subject_id == Subject.id)
+        .where(DocumentSubject.document_id == document.id)
+        .order_by(DocumentSubject.id)
+    ).all()
+    return DocumentDetail(
+        summary=summarize(document, roles_of(session, [document.id]).get(document.id, ())),
+        sha256=document.sha256,
+        page_count=document.page_count,
+        media_type=document.media_type,
+        fields=tuple(
+            FieldRead(f.name, f.value, f.status, f.confidence, f.verified_at) for f in fields
+        ),
+        provenance=_provenance(session, document, fields),
+        subject_public_ids=tuple(dict.fromkeys(subjects)),
+    )
+
+
+def erased_subject_of(session: Session, document_id: int) -> bool:
+    """True when the document names a subject whose data was erased (it is not served)."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    DocumentSubject.document_id == document_id,
+                    DocumentSubject.subject_id == Subject.id,
+                    Subject.erased_at.is_not(None),
+                )
+            )
+        )
+    )
+
+
+def _provenance(session: Session, document: Document, fields: Sequence[FieldValue]) -> Provenance:
+    batches = session.scalars(
+        select(Batch.name)
+        .join(BatchFile, BatchFile.batch_id == Batch.id)
+        .where(BatchFile.sha256 == document.sha256)
+        .order_by(Batch.created_at, Batch.id)
+    ).all()
+    version = session.execute(
+        select(ExtractionVersion.extractor_version, ExtractionVersion.created_at).where(
+            ExtractionVersion.document_id == document.id,
+            ExtractionVersion.version == document.current_version,
+        )
+    ).first()
+    by_principal: dict[int, list[FieldValue]] = defaultdict(list)
+    for f in fields:
+        if f.verified_by is not None:
+            by_principal[f.verified_by].append(f)
+    names = {
+        pid: name
+        for pid, name in session.execute(
+            select(Principal.id, Principal.name).where(Principal.id.in_(list(by_principal)))
+        )
+    }
+    verified_by = tuple(
+        Verification(
+            principal=names.get(pid, f"principal {pid}"),
+            fields=tuple(f.name for f in rows),
+            last_at=max((f.verified_at for f in rows if f.verified_at), default=None),
+        )
+        for pid, rows in by_principal.items()
+    )
+    return Provenance(
+        batches=tuple(dict.fromkeys(batches)),
+        extraction_version=document.current_version,
+        extractor_version=version[0] if version else "",
+        extracted_at=version[1] if version else None,
+        verified_by=verified_by,
+    )
+
+
+@translate_db_errors()
+def subject_profile(
+    session: Session, subject: Subject, *, valid_on: date, scope: ReadScope
+) -> Profile:
+    """Per attribute, the value of the subject's most recent served document (latest validity
+    start, then latest loaded), with every verified value that disagrees shown beside it."""
+    rows = session.execute(
+        select(Document, DocumentSubject.role)
+        .join(DocumentSubject, DocumentSubject.document_id == Document.id)
+        .where(DocumentSubject.subject_id == subject.id, *served_conditions(valid_on, scope))
+    ).all()
+    if not rows:
+        return Profile(attributes=())
+    documents = {d.id: d for d, _ in rows}
+    roles: dict[int, set[str]] = defaultdict(set)
+    for document, role in rows:
+        roles[document.id].add(role)
+    fields = _served_fields(session, list(documents))
+    mappings = _role_mappings(session, documents.values())
+    candidates: dict[str, list[ProfileValue]] = defaultdict(list)
+    for document in sorted(documents.values(), key=_recency, reverse=True):
+        values = {f.name: f.value for f in fields.get(document.id, []) if f.value}
+        source = AttributeSource(document.id, document.doc_type, document.valid_from)
+        for attribute, field_name in _attribute_fields(
+            subject.kind, roles[document.id], mappings.get(document.id, {})
+        ).items():
+            if values.get(field_name):
+                candidates[attribute].append(ProfileValue(values[field_name], source))
+    attributes = tuple(
+        _settle(name, values) for name, values in sorted(candidates.items(), key=_attribute_order)
+    )
+    return Profile(attributes=attributes, document_ids=tuple(sorted(documents)))
+
+
+def _recency(document: Document) -> tuple[date, int]:
+    return (document.valid_from or document.issued_on or date.min, document.id)
+
+
+def _attribute_order(item: tuple[str, Any]) -> tuple[int, str]:
+    order = PROFILE_FIELDS[SubjectKind.PERSON] + PROFILE_FIELDS[SubjectKind.ORGANIZATION]
+    name = item[0]
+    return (order.index(name) if name in order else len(order), name)
+
+
+def _role_mappings(
+    session: Session, documents: Iterable[Document]
+) -> dict[int, dict[str, dict[str, str]]]:
+    """Per document, per role: subject attribute -> field name, as its latest extraction said."""
+    ids = [d.id for d in documents]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ExtractionVersion.document_id, ExtractionVersion.extraction)
+        .join(
+            Document,
+            and_(
+                Document.id == ExtractionVersion.document_id,
+                Document.current_version == ExtractionVersion.version,
+            ),
+        )
+        .where(Document.id.in_(ids))
+    ).all()
+    mappings: dict[int, dict[str, dict[str, str]]] = {}
+    for document_id, extraction in rows:
+        per_role: dict[str, dict[str, str]] = {}
+        for ref in (extraction or {}).get("subjects", ()):
+            per_role.setdefault(ref.get("role", ""), {}).update(ref.get("fields") or {})
+        mappings[document_id] = per_role
+    return mappings
+
+
+def _attribute_fields(
+    kind: str, roles: set[str], mapping: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """Which field of a document carries which attribute of the subject in its `roles`."""
+    chosen: dict[str, str] = {}
+    if roles & DESCRIBING_ROLES:
+        chosen.update({name: name for name in PROFILE_FIELDS.get(kind, ())})
+    for role in sorted(roles):
+        chosen.update(mapping.get(role, {}))
+    return chosen
+
+
+def _settle(name: str, values: list[ProfileValue]) -> ProfileAttribute:
+    first, *rest = values
+    seen = {comparable_text(first.value)}
+    disagreements = []
+    for other in rest:
+        key = comparable_text(other.value)
+        if key not in seen:
+            seen.add(key)
+            disagreements.append(other)
+    return ProfileAttribute(name, first.value, first.source, tuple(disagreements))

@@ -1,0 +1,213 @@
+"""Steward review over the API: read a document's fields and decide on them.
+
+Every decision carries the `lock_version` the steward saw; if the document changed since (another
+steward, a re-extraction), the answer is 409 `conflicting_update` and nothing is written. The
+decisions, their audit entries and change-feed events are `loaders.review`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+
+from loaders import reads, review
+from loaders.errors import InvalidRecord, NotFound
+from loaders.journal import primary_subject_public_id
+from loaders.models import Document
+from loaders.verification import document_fields
+from sohoa.web.api.common import DocumentId, errors, scope_of
+from sohoa.web.api.schemas import (
+    CorrectIn,
+    LockIn,
+    RejectIn,
+    ReviewDocumentOut,
+    ReviewFieldOut,
+)
+from sohoa.web.errors import ApiError
+from sohoa.web.runtime import get_runtime
+from sohoa.web.security import Caller, Purpose, Steward
+
+router = APIRouter(prefix="/review/documents", tags=["review"])
+
+FieldName = Annotated[str, Path(max_length=64, description="Field name, e.g. full_name.")]
+
+
+def _document(session: Session, document_id: int, caller: Caller) -> Document:
+    document = session.get(Document, document_id)
+    if document is None or not scope_of(caller).covers(document):
+        raise ApiError(404, "document_not_found", f"no document {document_id} within your scope")
+    return document
+
+
+def _state(session: Session, document: Document) -> ReviewDocumentOut:
+    return ReviewDocumentOut(
+        id=document.id,
+        doc_type=document.doc_type,
+        status=document.status,
+        lock_version=document.lock_version,
+        fields=[
+            ReviewFieldOut(
+                name=f.name,
+                value=f.value,
+                machine_value=f.machine_value,
+                status=f.status,
+                confidence=f.confidence,
+                page=f.page,
+                box=list(f.box) if f.box else None,
+            )
+            for f in document_fields(session, document.id)
+        ],
+    )
+
+
+def _decide(
+    request: Request, caller: Caller, document_id: int, action: Callable[[Session], object]
+) -> ReviewDocumentOut:
+    try:
+        with get_runtime(request).session() as session:
+            document = _document(session, document_id, caller)
+            action(session)
+            return _state(session, document)
+    except InvalidRecord as exc:
+        raise ApiError(409, "invalid_action", str(exc)) from exc
+    except NotFound as exc:
+        raise ApiError(404, "field_not_found", str(exc)) from exc
+
+
+@router.get(
+    "/{document_id}",
+    response_model=ReviewDocumentOut,
+    summary="A document's fields and review state, any status (steward)",
+    responses=errors(400, 404),
+)
+def get_review_document(
+    document_id: DocumentId, caller: Steward, purpose: Purpose, request: Request
+) -> ReviewDocumentOut:
+    with get_runtime(request).session() as session:
+        document = _document(session, document_id, caller)
+        reads.record_read(
+            session,
+            "review_document",
+            principal_id=caller.id,
+            purpose=purpose,
+            subject_public_ids=[primary_subject_public_id(session, document.id)],
+            document_id=document.id,
+        )
+        return _state(session, document)
+
+
+@router.post(
+    "/{document_id}/fields/{name}/accept",
+    response_model=ReviewDocumentOut,
+    summary="Accept a field's value (steward)",
+    responses=errors(404, 409),
+)
+def accept_field(
+    document_id: DocumentId, name: FieldName, body: LockIn, caller: Steward, request: Request
+) -> ReviewDocumentOut:
+    return _decide(
+        request,
+        caller,
+        document_id,
+        lambda s: review.accept_field(
+            s,
+            document_id,
+            name,
+            principal_id=caller.id,
+            expected_lock_version=body.expected_lock_version,
+        ),
+    )
+
+
+@router.post(
+    "/{document_id}/fields/{name}/correct",
+    response_model=ReviewDocumentOut,
+    summary="Replace a field's value (steward)",
+    responses=errors(404, 409),
+)
+def correct_field(
+    document_id: DocumentId, name: FieldName, body: CorrectIn, caller: Steward, request: Request
+) -> ReviewDocumentOut:
+    return _decide(
+        request,
+        caller,
+        document_id,
+        lambda s: review.correct_field(
+            s,
+            document_id,
+            name,
+            body.value,
+            principal_id=caller.id,
+            expected_lock_version=body.expected_lock_version,
+            reason=body.reason,
+        ),
+    )
+
+
+@router.post(
+    "/{document_id}/fields/{name}/reject",
+    response_model=ReviewDocumentOut,
+    summary="Mark a field's value unusable (steward)",
+    responses=errors(404, 409),
+)
+def reject_field(
+    document_id: DocumentId, name: FieldName, body: RejectIn, caller: Steward, request: Request
+) -> ReviewDocumentOut:
+    return _decide(
+        request,
+        caller,
+        document_id,
+        lambda s: review.reject_field(
+            s,
+            document_id,
+            name,
+            body.reason,
+            principal_id=caller.id,
+            expected_lock_version=body.expected_lock_version,
+        ),
+    )
+
+
+@router.post(
+    "/{document_id}/accept",
+    response_model=ReviewDocumentOut,
+    summary="Accept every undecided field (steward)",
+    responses=errors(404, 409),
+)
+def accept_document(
+    document_id: DocumentId, body: LockIn, caller: Steward, request: Request
+) -> ReviewDocumentOut:
+    return _decide(
+        request,
+        caller,
+        document_id,
+        lambda s: review.accept_document(
+            s, document_id, principal_id=caller.id, expected_lock_version=body.expected_lock_version
+        ),
+    )
+
+
+@router.post(
+    "/{document_id}/reject",
+    response_model=ReviewDocumentOut,
+    summary="Reject the whole document (steward)",
+    responses=errors(404, 409),
+)
+def reject_document(
+    document_id: DocumentId, body: RejectIn, caller: Steward, request: Request
+) -> ReviewDocumentOut:
+    return _decide(
+        request,
+        caller,
+        document_id,
+        lambda s: review.reject_document(
+            s,
+            document_id,
+            body.reason,
+            principal_id=caller.id,
+            expected_lock_version=body.expected_lock_version,
+        ),
+    )

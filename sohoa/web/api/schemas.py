@@ -1,0 +1,229 @@
+"""The reuse API's request and response bodies, as pydantic models, so that the OpenAPI document
+alone tells a downstream developer what each call returns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractors.records import DocType
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable, machine-readable: branch on this, not on the message.")
+    message: str = Field(description="What went wrong and what to do, for a person.")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class SubjectOut(BaseModel):
+    public_id: str = Field(description="Opaque id; the same in the change feed and audit log.")
+    kind: str = Field(description="person | organization")
+    key: str | None = Field(
+        description="12-digit personal ID, or enterprise code (10 digits; 10+3 for a branch)."
+    )
+
+
+class SourceRef(BaseModel):
+    document_id: int
+    doc_type: str
+    valid_from: date | None
+
+
+class ProfileValueOut(BaseModel):
+    value: str
+    source: SourceRef
+
+
+class ProfileAttributeOut(BaseModel):
+    name: str = Field(description="snake_case attribute, e.g. full_name, date_of_birth.")
+    value: str = Field(description="The value on the most recent verified document.")
+    source: SourceRef = Field(description="The document the value was read from.")
+    disagreements: list[ProfileValueOut] = Field(
+        description="Different values on other verified documents (newest first); empty when "
+        "every verified document agrees. Never resolved silently."
+    )
+
+
+class ProfileOut(BaseModel):
+    subject: SubjectOut
+    valid_on: date
+    attributes: list[ProfileAttributeOut]
+    document_ids: list[int] = Field(
+        description="The verified documents the profile was built from."
+    )
+
+
+class DocumentSummaryOut(BaseModel):
+    id: int
+    doc_type: str
+    attributes: dict[str, Any] = Field(
+        description="Type qualifiers: variant/side of an ID card, kind of an admin document."
+    )
+    roles: list[str] = Field(description="The subject's roles on the document (holder, child…).")
+    valid_from: date | None
+    valid_to: date | None
+    province_code: str | None = Field(description="One of the 34 province codes (2025).")
+    updated_at: datetime
+    href: str = Field(description="Path of the document's detail.")
+
+
+class DocumentPage(BaseModel):
+    subject: SubjectOut
+    valid_on: date
+    items: list[DocumentSummaryOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+
+
+class FieldOut(BaseModel):
+    name: str
+    value: str
+    status: str = Field(description="accepted | corrected (by a steward) | auto_verified")
+    confidence: float = Field(description="0 to 1: the machine's confidence in its reading.")
+    verified_at: datetime | None
+
+
+class VerificationOut(BaseModel):
+    principal: str = Field(description="The steward account that decided.")
+    fields: list[str]
+    last_at: datetime | None
+
+
+class ProvenanceOut(BaseModel):
+    batches: list[str] = Field(description="Digitization batches that included the file.")
+    extraction_version: int
+    extractor_version: str
+    extracted_at: datetime | None
+    verified_by: list[VerificationOut]
+
+
+class OriginalLink(BaseModel):
+    url: str = Field(description="GET it without an API key until `expires_at`.")
+    expires_at: datetime
+
+
+class DocumentOut(DocumentSummaryOut):
+    sha256: str
+    page_count: int
+    media_type: str
+    fields: list[FieldOut]
+    provenance: ProvenanceOut
+    subjects: list[str] = Field(description="Public ids of the subjects the document names.")
+    original: OriginalLink | None = Field(
+        description="Short-lived link to the original scan; null when the file is not in store."
+    )
+
+
+class RequirementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_type: DocType
+    note: str = Field("", max_length=2000)
+
+
+class ProcedureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=1000)
+    requirements: list[RequirementIn] = Field(default_factory=list, max_length=50)
+
+
+class RequirementOut(BaseModel):
+    doc_type: str
+    note: str
+
+
+class ProcedureOut(BaseModel):
+    code: str
+    name: str
+    requirements: list[RequirementOut]
+
+
+class RequirementOnFile(RequirementOut):
+    documents: list[DocumentSummaryOut]
+
+
+class ProcedureCheckOut(BaseModel):
+    procedure: ProcedureOut
+    subject: SubjectOut
+    valid_on: date
+    complete: bool = Field(description="True when nothing is missing or outside the key's scope.")
+    on_file: list[RequirementOnFile] = Field(
+        description="Required types with verified documents valid on the date: reuse them."
+    )
+    missing: list[RequirementOut] = Field(description="Required types the citizen must supply.")
+    outside_scope: list[RequirementOut] = Field(
+        description="Required types this key may not look at (its doc_type scope)."
+    )
+
+
+class ChangeOut(BaseModel):
+    cursor: str = Field(description="Resume after this event by passing it as `after`.")
+    id: int
+    at: datetime
+    kind: str = Field(
+        description="document.verified | document.corrected | document.reopened | "
+        "document.rejected | document.expired"
+    )
+    document_id: int | None
+    subject_public_id: str | None
+    payload: dict[str, Any] = Field(description="doc_type, valid_to, and per kind a little more.")
+
+
+class ChangePage(BaseModel):
+    events: list[ChangeOut]
+    next_cursor: str = Field(
+        description="Pass as `after` next time (equals `after` when nothing new)."
+    )
+
+
+class ReadOut(BaseModel):
+    at: datetime
+    service: str | None = Field(description="The API key (service) that read.")
+    action: str = Field(description="What was read: profile, documents, document, procedure…")
+    purpose: str | None
+    document_id: int | None
+
+
+class ReadPage(BaseModel):
+    subject: SubjectOut
+    items: list[ReadOut]
+    next_cursor: str | None
+
+
+class LockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    expected_lock_version: int = Field(
+        ge=1, le=2**31 - 1, description="The lock_version you read; 409 if it changed since."
+    )
+
+
+class CorrectIn(LockIn):
+    value: str = Field(max_length=10_000)
+    reason: str = Field("", max_length=2000)
+
+
+class RejectIn(LockIn):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ReviewFieldOut(BaseModel):
+    name: str
+    value: str
+    machine_value: str | None
+    status: str = Field(description="pending | auto_verified | accepted | corrected | rejected")
+    confidence: float
+    page: int | None
+    box: list[int] | None
+
+
+class ReviewDocumentOut(BaseModel):
+    id: int
+    doc_type: str
+    status: str = Field(description="needs_review | verified | rejected")
+    lock_version: int = Field(description="Send back as expected_lock_version.")
+    fields: list[ReviewFieldOut]
