@@ -42,6 +42,8 @@ FEED_KINDS = (
     EventKind.REOPENED,
     EventKind.REJECTED,
     EventKind.EXPIRED,
+    EventKind.IDENTITY_UNLINKED,  # an admin undid a wrong link: drop it downstream too
+    EventKind.SUBJECT_ERASED,  # personal data erased: delete copies (one event per document too)
 )
 
 

@@ -98,7 +98,7 @@ def test_chunks_statuses_and_report(session: Session) -> None:
     assert {f.sha256 for f in files_in_chunk(session, "lot", 0)} == set(shas[2:4])
     assert assign_chunks(session, rerun, 100, reprocess=True) == 1
     assert len(files_in_chunk(session, "lot", 0)) == 5
-    assert [b["batch"] for b in list_batches(session)] == ["lot"]
+    assert [b["name"] for b in list_batches(session)] == ["lot"]
 
 
 def test_unknown_batches_and_files_are_not_found(session: Session) -> None:
