@@ -63,21 +63,21 @@ def test_unknown_and_malformed_subjects(client: TestClient, keys: Keys) -> None:
 
 
 def test_an_erased_subject_is_gone(client: TestClient, keys: Keys, warehouse: Warehouse) -> None:
-    from datetime import UTC, datetime
-
-    from sqlalchemy import update
-
-    from loaders.models import Subject
+    """After a real erasure the old number finds nothing (no hash of it is kept: a 12-digit ID
+    is easy to brute-force), and the subject's documents answer 410 Gone."""
+    from loaders.erasure import erase_subject
 
     document_id = warehouse.verified(factories.id_card(id_number=ID))
     with warehouse.runtime.session() as session:
-        session.execute(update(Subject).values(erased_at=datetime.now(UTC), name=None))
+        erase_subject(session, key_or_public_id=ID, principal_id=None, reason="Nghị định 13/2023")
     headers = keys.headers()
     for path in (f"/v1/subjects/{ID}", f"/v1/subjects/{ID}/documents"):
         response = client.get(path, headers=headers)
-        assert response.status_code == 410
-        assert response.json()["error"]["code"] == "subject_erased"
-    assert client.get(f"/v1/documents/{document_id}", headers=headers).status_code == 410
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "subject_not_found"
+    gone = client.get(f"/v1/documents/{document_id}", headers=headers)
+    assert gone.status_code == 410
+    assert gone.json()["error"]["code"] == "subject_erased"
 
 
 def test_documents_are_verified_and_valid_on_the_date_asked(
