@@ -52,7 +52,8 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         "source": Param(
             type="string",
             minLength=1,
-            description="A folder of scans on the workers, or s3://BUCKET/PREFIX.",
+            description="A folder of scans on the workers, s3://BUCKET/PREFIX, or "
+            "store:inbox/BATCH (the inbox of the configured store, as watch_inbox sends it).",
         ),
         "batch": Param(
             type="string",
@@ -82,6 +83,14 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
             description="Redo OCR and extraction even where cached; earlier extractions are kept "
             "as versions.",
         ),
+        "sha256s": Param(
+            [],
+            type="array",
+            items={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            uniqueItems=True,
+            description="Redo OCR and extraction for just these files of the batch (sha256), "
+            "e.g. with another lang or type_hint; empty: the usual run.",
+        ),
     },
 )
 def digitize_batch() -> None:
@@ -90,7 +99,13 @@ def digitize_batch() -> None:
         from sohoa.pipeline.steps import intake_step
 
         p = get_current_context()["params"]
-        return _call(intake_step, p["source"], p["batch"], reprocess=p["reprocess"])
+        return _call(
+            intake_step,
+            p["source"],
+            p["batch"],
+            reprocess=p["reprocess"],
+            sha256s=p.get("sha256s") or None,
+        )
 
     @task(pool=settings.ocr_pool, execution_timeout=timedelta(hours=1))
     def process(chunk: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +116,7 @@ def digitize_batch() -> None:
             process_chunk,
             chunk["batch"],
             chunk["chunk"],
-            reprocess=p["reprocess"],
+            reprocess=p["reprocess"] or bool(p.get("sha256s")),
             lang=p["lang"],
             hint=p["type_hint"],
         )

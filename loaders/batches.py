@@ -10,6 +10,7 @@ and nothing is done twice. The same file in two batches is two `batch_files` row
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loaders.db import translate_db_errors
-from loaders.errors import NotFound
+from loaders.errors import InvalidRecord, NotFound
+from loaders.journal import audit
 from loaders.models import Batch, BatchFile, BatchRun, Document, FileStatus
 from loaders.upsert import get_or_create
 
@@ -81,27 +83,51 @@ def register_file(
 
 @translate_db_errors()
 def assign_chunks(
-    session: Session, run: BatchRun, chunk_size: int, *, reprocess: bool = False
+    session: Session,
+    run: BatchRun,
+    chunk_size: int | Callable[[int], int],
+    *,
+    reprocess: bool = False,
+    only: Collection[str] | None = None,
 ) -> int:
     """Number the files still to do in chunks of `chunk_size`; returns the number of chunks.
 
+    `chunk_size` may be a function of the number of files to do, so the caller can bound the
+    number of chunks (Airflow maps over them) whatever is to do.
+
     Files to do are those registered or processed but not loaded (a crashed run's leftovers);
-    `reprocess` takes every file of the batch again, quarantined and loaded ones included.
+    `reprocess` takes every file of the batch again, quarantined and loaded ones included (not
+    those a person released). `only` (sha256s) takes exactly those files again, whatever their
+    state; a sha256 the batch does not list raises `NotFound`.
     """
-    if chunk_size < 1:
-        raise ValueError("chunk_size must be at least 1")
     files = session.scalars(
         select(BatchFile).where(BatchFile.batch_id == run.batch_id).order_by(BatchFile.id)
     ).all()
-    to_do = [f for f in files if reprocess or f.status in _TO_DO]
+    if only is not None:
+        wanted = set(only)
+        missing = wanted - {f.sha256 for f in files}
+        if missing:
+            shown = ", ".join(sorted(m[:12] for m in missing))
+            raise NotFound(f"not listed in this batch: {shown}")
+        reprocess = True
+        to_do = [f for f in files if f.sha256 in wanted]
+    else:
+        to_do = [
+            f
+            for f in files
+            if f.status in _TO_DO or (reprocess and f.status != FileStatus.RELEASED)
+        ]
+    size = chunk_size(len(to_do)) if callable(chunk_size) else chunk_size
+    if size < 1:
+        raise ValueError("chunk_size must be at least 1")
     for f in files:
         f.chunk = None
     for index, f in enumerate(to_do):
-        f.chunk, f.run_id = index // chunk_size, run.id
+        f.chunk, f.run_id = index // size, run.id
         if reprocess:
             f.status, f.reason_code, f.reason_message = FileStatus.REGISTERED, None, None
     session.flush()
-    return -(-len(to_do) // chunk_size)
+    return -(-len(to_do) // size)
 
 
 @translate_db_errors()
@@ -281,11 +307,86 @@ def list_batches(session: Session) -> list[dict[str, Any]]:
                 "loaded": counts[FileStatus.LOADED],
                 "quarantined": counts[FileStatus.QUARANTINED],
                 "pending": counts[FileStatus.REGISTERED] + counts[FileStatus.PROCESSED],
+                "released": counts[FileStatus.RELEASED],
                 "runs": n_runs,
                 "last_run_at": last.isoformat(timespec="seconds") if last else None,
             }
         )
     return rows
+
+
+@translate_db_errors()
+def file_status(session: Session, batch: str, sha256: str) -> str | None:
+    """The file's status in the batch, None when the batch does not list it (yet)."""
+    return session.scalar(
+        select(BatchFile.status)
+        .join(Batch, Batch.id == BatchFile.batch_id)
+        .where(Batch.name == batch, BatchFile.sha256 == sha256)
+    )
+
+
+@translate_db_errors()
+def find_files(
+    session: Session,
+    sha256_prefix: str = "",
+    *,
+    batch: str | None = None,
+    status: str | None = None,
+) -> list[tuple[str, BatchFile]]:
+    """(batch name, file) pairs whose sha256 starts with `sha256_prefix`, oldest first: how a
+    person's short hash (`sohoa quarantine …`, `sohoa reprocess …`) finds its files."""
+    query = (
+        select(Batch.name, BatchFile)
+        .join(Batch, Batch.id == BatchFile.batch_id)
+        .order_by(BatchFile.id)
+    )
+    if sha256_prefix:
+        query = query.where(BatchFile.sha256.startswith(sha256_prefix.lower(), autoescape=True))
+    if batch is not None:
+        query = query.where(Batch.name == batch)
+    if status is not None:
+        query = query.where(BatchFile.status == status)
+    return [(name, row) for name, row in session.execute(query)]
+
+
+@translate_db_errors()
+def reopen_file(
+    session: Session, batch: str, sha256: str, *, media_type: str | None = None
+) -> BatchFile:
+    """Put a file back to `registered` to process it again (quarantine retry, reprocess)."""
+    row = _file(session, batch, sha256)
+    row.status, row.reason_code, row.reason_message = FileStatus.REGISTERED, None, None
+    if media_type is not None:
+        row.media_type = media_type
+    session.flush()
+    return row
+
+
+@translate_db_errors()
+def release_file(
+    session: Session, batch: str, sha256: str, *, note: str = "", by: str = ""
+) -> BatchFile:
+    """A person dropped a quarantined file: it becomes `released` (kept, with its last reason, so
+    the batch still accounts for it), and an audit entry records who and why."""
+    row = _file(session, batch, sha256)
+    if row.status != FileStatus.QUARANTINED:
+        raise InvalidRecord(
+            f"file {sha256[:12]} of batch {batch!r} is {row.status}, not quarantined"
+        )
+    row.status = FileStatus.RELEASED
+    audit(
+        session,
+        "quarantine.release",
+        detail={
+            "batch": batch,
+            "sha256": sha256,
+            "reason_code": row.reason_code,
+            "note": note,
+            "by": by,
+        },
+    )
+    session.flush()
+    return row
 
 
 def _batch(session: Session, batch: str) -> Batch:

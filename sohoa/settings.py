@@ -25,7 +25,10 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SOHOA_", extra="ignore", frozen=True)
+    # env_ignore_empty: `SOHOA_X=` means "unset" (compose passes optional settings as ${X:-}).
+    model_config = SettingsConfigDict(
+        env_prefix="SOHOA_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     database_url: str = Field(
         EMBEDDED_DATABASE_URL,
@@ -72,6 +75,25 @@ class Settings(BaseSettings):
         30, ge=0, description="First Airflow retry delay (doubles each retry, exponential backoff)."
     )
     ocr_pool: str = Field("sohoa_ocr", description="Airflow pool that bounds concurrent OCR tasks.")
+    retention_quarantine_days: int | None = Field(
+        90,
+        ge=1,
+        description="`sohoa retention apply` deletes quarantined files (and their reasons) older "
+        "than this; the batch keeps them listed as released. Unset: keep them.",
+    )
+    retention_derived_days: int | None = Field(
+        None,
+        ge=1,
+        description="Delete derived objects (page images, OCR text, extraction cache) of documents "
+        "verified or rejected and unchanged for this many days (`sohoa reprocess` rebuilds them). "
+        "Unset: keep them.",
+    )
+    retention_rejected_originals_days: int | None = Field(
+        None,
+        ge=1,
+        description="Delete the originals of documents rejected and unchanged for this many days. "
+        "Unset: keep them. Originals of other documents are never deleted by retention.",
+    )
 
     @field_validator("ocr_lang")
     @classmethod

@@ -10,7 +10,21 @@ from typing import Annotated
 
 import typer
 
-from sohoa.cli import batch, database, inspect, quarantine, reprocess, samples, settings_cmd
+from sohoa.cli import (
+    accounts,
+    batch,
+    database,
+    inspect,
+    keys,
+    procedures,
+    quarantine,
+    reprocess,
+    retention,
+    samples,
+    serve,
+    settings_cmd,
+    subjects,
+)
 from sohoa.settings import get_settings
 
 app = typer.Typer(
@@ -45,7 +59,20 @@ def _setup(
     )
 
 
-for module in (batch, inspect, quarantine, reprocess, samples, settings_cmd):
+for module in (
+    batch,
+    inspect,
+    quarantine,
+    reprocess,
+    samples,
+    settings_cmd,
+    keys,
+    serve,
+    procedures,
+    accounts,
+    subjects,
+    retention,
+):
     module.register(app)
 app.add_typer(database.app, name="db")
 

@@ -104,7 +104,16 @@ def batches() -> None:
     with runtime.session() as session:
         rows = batch_queries.list_batches(session)
     table = Table(title="Lô hồ sơ")
-    for col in ("Lô", "Lần chạy", "Tệp", "Đã nạp", "Cách ly", "Đang chờ", "Chạy gần nhất"):
+    for col in (
+        "Lô",
+        "Lần chạy",
+        "Tệp",
+        "Đã nạp",
+        "Cách ly",
+        "Đã loại",
+        "Đang chờ",
+        "Chạy gần nhất",
+    ):
         table.add_column(col)
     for row in rows:
         table.add_row(
@@ -113,6 +122,7 @@ def batches() -> None:
             str(row["files"]),
             str(row["loaded"]),
             str(row["quarantined"]),
+            str(row.get("released", 0)),
             str(row["pending"]),
             str(row["last_run_at"] or "—"),
         )

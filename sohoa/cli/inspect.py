@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from PIL import Image
 from rich.table import Table
 
 from extractors.records import PageText
@@ -28,6 +29,13 @@ class TypeChoice(StrEnum):
 
 def read_pages(file: Path, lang: str | None) -> list[PageText]:
     """The pages of `file` with the pipeline's own options (text layer or OCR per page)."""
+    return read_pages_and_images(file, lang)[0]
+
+
+def read_pages_and_images(
+    file: Path, lang: str | None
+) -> tuple[list[PageText], dict[int, Image.Image]]:
+    """Pages as `read_pages`, plus the images the pipeline keeps for its re-read step."""
     from extractors.errors import ExtractionError
     from extractors.ocr import get_engine
     from extractors.reading import read_document
@@ -35,10 +43,17 @@ def read_pages(file: Path, lang: str | None) -> list[PageText]:
 
     if not file.is_file():
         fail(f"no such file: {file}")
+    from sohoa.pipeline.process import KEEP_IMAGES_OF_PAGES
+
     options = read_options(get_settings(), lang=lang)
     try:
         engine = get_engine(options.engine)
-        return [page for page, _ in read_document(file, options, engine)]
+        pages, images = [], {}
+        for page, image in read_document(file, options, engine):
+            pages.append(page)
+            if page.number <= KEEP_IMAGES_OF_PAGES:
+                images[page.number] = image
+        return pages, images
     except ExtractionError as exc:
         fail(exc.message, "`sohoa run` would put this file in quarantine with that reason")
 
@@ -80,11 +95,17 @@ def extract(
     Example: sohoa extract cccd.jpg --json
     """
     from extractors.document import extract as run_extract
+    from extractors.ocr import get_engine
+    from extractors.refine import finish_extraction
+    from extractors.signatures import read_signatures
     from sohoa.pipeline.intake import sha256_of
+    from sohoa.pipeline.process import read_options
 
-    pages = read_pages(file, lang)
+    pages, images = read_pages_and_images(file, lang)
     hint = None if doc_type is TypeChoice.auto else doc_type.value
     result = run_extract(pages, sha256=sha256_of(file), hint=hint)
+    engine = get_engine(read_options(get_settings(), lang=lang).engine)
+    result = finish_extraction(result, pages, images, engine, read_signatures(file))
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return
@@ -96,6 +117,13 @@ def extract(
     for f in result.fields:
         table.add_row(f.name, f.value, f"{f.confidence:.2f}", str(f.page or ""))
     console.print(table)
+    for sig in result.provenance.get("signatures", ()):
+        state = "nguyên vẹn" if sig.get("intact") else "[red]KHÔNG nguyên vẹn[/]"
+        chain = "chuỗi tin cậy" if sig.get("trusted") else "chưa xác minh chuỗi chứng thư"
+        console.print(
+            f"chữ ký số: {sig.get('signer')} · {sig.get('signed_at')} · {state} · {chain}",
+            highlight=False,
+        )
     for finding in result.findings:
         colour = {"error": "red", "warning": "yellow"}.get(finding.severity.value, "cyan")
         where = f" [{finding.field}]" if finding.field else ""

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from extractors.content import require_text
 from extractors.document import EXTRACTOR_VERSION, extract
 from extractors.errors import ExtractionError, InputDocumentError
@@ -25,6 +27,8 @@ from extractors.ocr import get_engine
 from extractors.options import ReadOptions
 from extractors.reading import read_document
 from extractors.records import PageSource, PageText
+from extractors.refine import finish_extraction
+from extractors.signatures import read_signatures
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.runtime import Runtime
 from sohoa.settings import Settings
@@ -33,6 +37,9 @@ from storage import ObjectNotFound, layout
 log = logging.getLogger(__name__)
 
 PNG_COMPRESS_LEVEL = 3  # page images: a fair trade between write time and size
+# Page images kept in memory after reading, for the handwritten re-read of the header (page 1);
+# every other page image is stored and dropped, so memory stays bounded on long PDFs.
+KEEP_IMAGES_OF_PAGES = 1
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,9 @@ def process_file(
     with tempfile.TemporaryDirectory(prefix="sohoa-proc-") as tmp:
         local = runtime.store.download(layout.original(sha256), Path(tmp) / "original")
         try:
-            pages = _read_pages(runtime, sha256, local, options)
+            pages, images = _read_pages(runtime, sha256, local, options)
             require_text(pages)
+            signatures = read_signatures(local)  # a property of the file, not of its pages
         except InputDocumentError as exc:
             quarantine_file(runtime, batch, sha256, local, exc.reason_code, exc.message, exc.detail)
             return FileOutcome(
@@ -127,6 +135,10 @@ def process_file(
             )
 
     extraction = extract(pages, sha256=sha256, hint=hint)
+    extraction = finish_extraction(
+        extraction, pages, images, get_engine(options.engine), signatures
+    )
+    images.clear()
     outcome = FileOutcome(
         sha256=sha256,
         status="processed",
@@ -159,11 +171,17 @@ def process_file(
     return outcome
 
 
-def _read_pages(runtime: Runtime, sha256: str, local: Path, options: ReadOptions) -> list[PageText]:
-    """Every page's words, and every page's image stored for review (boxes refer to it)."""
+def _read_pages(
+    runtime: Runtime, sha256: str, local: Path, options: ReadOptions
+) -> tuple[list[PageText], dict[int, Image.Image]]:
+    """Every page's words, and every page's image stored for review (boxes refer to it); the
+    images of the first KEEP_IMAGES_OF_PAGES pages are also returned, for the re-read step."""
     engine = get_engine(options.engine)
     pages: list[PageText] = []
+    images: dict[int, Image.Image] = {}
     for page, image in read_document(local, options, engine):
+        if page.number <= KEEP_IMAGES_OF_PAGES:
+            images[page.number] = image
         buf = io.BytesIO()
         image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
         runtime.store.put_bytes(
@@ -177,4 +195,4 @@ def _read_pages(runtime: Runtime, sha256: str, local: Path, options: ReadOptions
         ).encode(),
         content_type="application/json",
     )
-    return pages
+    return pages, images
