@@ -6,7 +6,8 @@ because results are cached in the object store (`derived/<sha256>/…`) and re-r
 Conventions (DESIGN.md, "Settled details"):
 - text is NFC; dates are ISO 8601 strings; sex is ``male`` | ``female``;
 - confidence is a float from 0 to 1;
-- a box is in pixels of the page image stored at ``derived/<sha256>/pages/<n>.png`` (pages count from 1).
+- a box is in pixels of the page image stored at ``derived/<sha256>/pages/<n>.png``;
+  pages count from 1.
 """
 
 from __future__ import annotations
