@@ -1,21 +1,26 @@
 """Reuse API benchmark: a subject's documents (with the audit write) over 1,000,000 documents.
 
-    .venv/bin/python bench/api.py [--documents 1000000] [--rate 200] [--seconds 25]
+    .venv/bin/python bench/api.py [--documents 1000000] [--rate 200] [--seconds 25] [--workers 2]
 
 What it does, in one run, on a database it creates and drops on the PostgreSQL server at
 SOHOA_BENCH_PG_URL (default: the test server, postgresql+psycopg://postgres@127.0.0.1:5432/postgres):
 
 1. migrates it, then fills it server-side (INSERT … SELECT generate_series) with `--documents`
    synthetic documents, one subject per four documents, linked as holder; 90 % verified;
-2. starts `uvicorn sohoa.web.app:create_app` in a subprocess (one worker, no access log);
+2. starts `uvicorn sohoa.web.app:create_app` in a subprocess (`--workers` processes, uvloop and
+   httptools when installed, no access log) — what `sohoa serve --workers N` runs;
 3. drives GET /v1/subjects/{id}/documents at a fixed OPEN-LOOP rate: requests are launched on a
    timetable, not after the previous answer, and latency counts from the scheduled time, so a
-   slow server is not hidden by a polite client (coordinated omission);
-4. runs the same work directly through SQLAlchemy Core from a thread pool (subject lookup, the
-   documents query, their roles, the audit insert, commit) at the same rate;
+   slow server is not hidden by a polite client (coordinated omission). The client is a minimal
+   HTTP/1.1 keep-alive client on asyncio streams (a new connection whenever none is idle), about
+   a tenth of httpx's CPU per request; its CPU per request is printed, as it shares the machine;
+4. runs the same statements the endpoint runs (the same statement objects: subject lookup, the
+   page with its roles, the guarded audit insert), then commit, directly on SQLAlchemy Core
+   connections from a pool of threads, at the same rate;
 5. steps the API rate up from `--step-start` to find the highest rate held with p99 <= 50 ms.
 
-Prints a table: p50/p99 of both, the ratio API/SQL (p50 and p99), and the highest rate held.
+Prints a table: p50/p99 of both, the ratio API/SQL (p50 and p99), the highest rate held, the
+client's CPU per request and the load average before and after.
 Targets (issue 7): p99 <= 25 ms at 200/s, API/SQL <= 3. Not part of the test suite.
 """
 
@@ -39,17 +44,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from loaders import principals  # noqa: E402
+from loaders import principals, queries, reads  # noqa: E402
 from loaders.db import make_engine, upgrade  # noqa: E402
-from loaders.models import AuditEntry, Document, DocumentSubject, Subject  # noqa: E402
-from loaders.queries import ReadScope, served_conditions  # noqa: E402
+from loaders.models import SubjectKind, utcnow  # noqa: E402
 from sohoa.auth import apikeys  # noqa: E402
 
 PG_URL = os.environ.get(
@@ -71,6 +74,7 @@ class Result:
     sent: int
     errors: int
     latencies_ms: list[float]
+    client_cpu_ms: float = float("nan")  # the load generator's CPU per request
 
     def pct(self, q: float) -> float:
         data = sorted(self.latencies_ms)
@@ -151,7 +155,11 @@ def make_key(engine: sa.Engine) -> tuple[str, int]:
     new = apikeys.generate(SECRET)
     with Session(engine) as session:
         row = principals.create_service(
-            session, name="bench", role="reader", key_prefix=new.prefix, key_digest=new.digest
+            session,
+            name=f"bench-{secrets.token_hex(3)}",
+            role="reader",
+            key_prefix=new.prefix,
+            key_digest=new.digest,
         )
         session.commit()
         return new.key, row.id
@@ -166,7 +174,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, objects: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, objects: Path, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "SOHOA_DATABASE_URL": url,
@@ -184,6 +192,8 @@ def start_server(url: str, port: int, objects: Path) -> subprocess.Popen[bytes]:
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -192,9 +202,11 @@ def start_server(url: str, port: int, objects: Path) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+            status, _ = asyncio.run(_get_once(port, b"/v1/health", b""))
+            if status == 200:
+                time.sleep(2 if workers > 1 else 0)  # let every worker finish starting
                 return server
-        except httpx.HTTPError:
+        except OSError:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("the API server did not start")
@@ -207,78 +219,117 @@ def subject_key(i: int) -> str:
     return "001" + str(i).zfill(9)
 
 
+class _Connections:
+    """Idle keep-alive connections to the server; a new one is opened when none is idle. A
+    connection idle longer than uvicorn's keep-alive (5 s) is closed by the server: not reused."""
+
+    MAX_IDLE_S = 4.0
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
+
+    async def request(self, raw: bytes) -> int:
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if time.monotonic() - since < self.MAX_IDLE_S:
+                break
+            writer.close()
+        else:
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        writer.write(raw)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        await reader.readexactly(length)
+        self.idle.append((reader, writer, time.monotonic()))
+        return int(head[9:12])
+
+    def close(self) -> None:
+        for _, writer, _ in self.idle:
+            writer.close()
+
+
+def _raw_get(path: bytes, headers: bytes) -> bytes:
+    return b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + b"\r\n"
+
+
+async def _get_once(port: int, path: bytes, headers: bytes) -> tuple[int, None]:
+    connections = _Connections(port)
+    try:
+        return await connections.request(_raw_get(path, headers)), None
+    finally:
+        connections.close()
+
+
 async def open_loop(
-    base: str, key: str, subjects: int, rate: float, seconds: float, label: str
+    port: int, key: str, subjects: int, rate: float, seconds: float, label: str
 ) -> Result:
     """Launch requests at `rate` per second on a fixed timetable; latency from scheduled time."""
-    headers = {"Authorization": f"Bearer {key}", "X-Purpose": PURPOSE}
+    headers = f"Authorization: Bearer {key}\r\nX-Purpose: {PURPOSE}\r\n".encode()
     count = int(rate * seconds)
     latencies: list[float] = []
     errors = 0
+    kinds: dict[str, int] = {}
     rng = random.Random(7)
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=30) as c:
-        # warm up connections and caches
-        await asyncio.gather(
-            *(
-                c.get(f"/v1/subjects/{subject_key(rng.randint(1, subjects))}/documents")
-                for _ in range(50)
-            )
-        )
-        loop = asyncio.get_running_loop()
-        start = loop.time() + 0.2
 
-        async def one(scheduled: float, path: str) -> None:
-            nonlocal errors
-            delay = scheduled - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            try:
-                response = await c.get(path)
-                if response.status_code != 200:
-                    errors += 1
-            except httpx.HTTPError:
+    def raw() -> bytes:
+        path = f"/v1/subjects/{subject_key(rng.randint(1, subjects))}/documents".encode()
+        return _raw_get(path, headers)
+
+    connections = _Connections(port)
+    # warm up connections and caches
+    await asyncio.gather(*(connections.request(raw()) for _ in range(50)))
+    requests = [raw() for _ in range(count)]
+    cpu = time.process_time()
+    # perf_counter, not loop.time(): uvloop's clock has millisecond steps
+    start = time.perf_counter() + 0.2
+
+    async def one(scheduled: float, request: bytes) -> None:
+        nonlocal errors
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            status = await connections.request(request)
+            if status != 200:
                 errors += 1
-            latencies.append((loop.time() - scheduled) * 1000)
+                kinds[f"HTTP {status}"] = kinds.get(f"HTTP {status}", 0) + 1
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            errors += 1
+            kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
+        latencies.append((time.perf_counter() - scheduled) * 1000)
 
-        tasks = [
-            asyncio.create_task(
-                one(
-                    start + i / rate,
-                    f"/v1/subjects/{subject_key(rng.randint(1, subjects))}/documents",
-                )
-            )
-            for i in range(count)
-        ]
-        await asyncio.gather(*tasks)
-    return Result(label, rate, count, errors, latencies)
+    await asyncio.gather(*(one(start + i / rate, r) for i, r in enumerate(requests)))
+    client_cpu = (time.process_time() - cpu) * 1000 / count
+    connections.close()
+    if kinds:
+        print(f"  {label}: errors {kinds}", flush=True)
+    return Result(label, rate, count, errors, latencies, client_cpu)
+
+
+def run_loop(*args: object) -> Result:
+    """`open_loop` on uvloop when installed (the lighter client), else asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(open_loop(*args))  # type: ignore[arg-type]
+    return uvloop.run(open_loop(*args))  # type: ignore[arg-type]
 
 
 def sql_direct(
     engine: sa.Engine, principal_id: int, subjects: int, rate: float, seconds: float
 ) -> Result:
     """The endpoint's statements straight through SQLAlchemy Core, on the same timetable, from
-    a pool of connections (the work without HTTP, auth, FastAPI and the ORM)."""
+    a pool of connections (the work without HTTP, auth, FastAPI and the session): the very
+    statement objects the endpoint executes, then commit."""
     rng = random.Random(7)
     today = date.today()
-    subject_q = sa.select(Subject.id, Subject.public_id, Subject.erased_at).where(
-        Subject.kind == "person", Subject.key == sa.bindparam("key")
-    )
-    linked = sa.exists().where(
-        DocumentSubject.document_id == Document.id,
-        DocumentSubject.subject_id == sa.bindparam("subject_id"),
-    )
-    documents_q = (
-        sa.select(Document)
-        .where(linked, Document.id > 0, *served_conditions(today, ReadScope()))
-        .order_by(Document.id)
-        .limit(PAGE + 1)
-    )
-    roles_q = sa.select(DocumentSubject.document_id, DocumentSubject.role).where(
-        DocumentSubject.document_id.in_(sa.bindparam("ids", expanding=True)),
-        DocumentSubject.subject_id == sa.bindparam("subject_id"),
-    )
-    audit_q = sa.insert(AuditEntry)
+    subject_q = queries._SUBJECT_BY_KEY
+    documents_q = queries._subject_documents_statement(False, False, False)
+    audit_q = reads._RECORD_READ
     latencies: list[float] = []
     count = int(rate * seconds)
     local = threading.local()
@@ -290,20 +341,25 @@ def sql_direct(
         conn = local.conn
         with lock:
             key = subject_key(rng.randint(1, subjects))
-        subject = conn.execute(subject_q, {"key": key}).one()
-        rows = conn.execute(documents_q, {"subject_id": subject.id}).all()
-        ids = [r.id for r in rows] or [0]
-        conn.execute(roles_q, {"ids": ids, "subject_id": subject.id}).all()
-        conn.execute(
+        subject = conn.execute(subject_q, {"kind": SubjectKind.PERSON, "key": key}).one()
+        rows = conn.execute(
+            documents_q,
+            {"subject_id": subject.id, "valid_on": today, "after_id": 0, "n": PAGE + 1},
+        ).all()
+        ids = list(dict.fromkeys(r.id for r in rows))[:PAGE]
+        written = conn.execute(
             audit_q,
             {
+                "at": utcnow(),
                 "action": "read.documents",
-                "principal_id": principal_id,
+                "document_id": None,
                 "subject_public_id": subject.public_id,
                 "purpose": PURPOSE,
-                "detail": {"documents": ids},
+                "detail": {"documents": ids, "valid_on": today.isoformat()},
+                "principal_id": principal_id,
             },
-        )
+        ).rowcount
+        assert written == 1
         conn.commit()
 
     def timed(scheduled: float) -> None:
@@ -342,27 +398,35 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=10.0)
     parser.add_argument("--step-start", type=float, default=25.0)
     parser.add_argument("--max-rate", type=float, default=1600.0)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--database",
+        help="an already migrated and filled database URL to use as is (not filled, not dropped); "
+        "--documents must match its fill",
+    )
     args = parser.parse_args()
     # on SIGTERM, still stop the server and drop the database (the finally clause below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    url, admin = create_database()
+    load_before = os.getloadavg()
+    url, admin = (args.database, None) if args.database else create_database()
     server = None
     try:
-        upgrade(url)
         engine = make_engine(url)
-        print(f"filling {args.documents:,} documents …", flush=True)
-        took = fill(engine, args.documents)
-        print(f"filled in {took:.1f} s", flush=True)
+        if admin is not None:
+            upgrade(url)
+            print(f"filling {args.documents:,} documents …", flush=True)
+            took = fill(engine, args.documents)
+            print(f"filled in {took:.1f} s", flush=True)
         key, principal_id = make_key(engine)
         subjects = args.documents // DOCS_PER_SUBJECT
 
         port = free_port()
         with tempfile.TemporaryDirectory() as objects:
-            server = start_server(url, port, Path(objects))
-            base = f"http://127.0.0.1:{port}"
+            server = start_server(url, port, Path(objects), args.workers)
+            load_start = os.getloadavg()
             print(f"API at {args.rate:.0f}/s for {args.seconds:.0f} s …", flush=True)
-            api = asyncio.run(open_loop(base, key, subjects, args.rate, args.seconds, "API"))
+            api = run_loop(port, key, subjects, args.rate, args.seconds, "API")
             print(f"SQL at {args.rate:.0f}/s for {args.seconds:.0f} s …", flush=True)
             sql = sql_direct(engine, principal_id, subjects, args.rate, args.seconds)
             print("stepping the API rate up …", flush=True)
@@ -371,22 +435,22 @@ def main() -> None:
             steps: list[Result] = []
             rate = args.step_start
             while rate <= args.max_rate:
-                step = asyncio.run(
-                    open_loop(
-                        base, key, subjects, rate, args.step_seconds, f"API step {rate:.0f}/s"
-                    )
+                step = run_loop(
+                    port, key, subjects, rate, args.step_seconds, f"API step {rate:.0f}/s"
                 )
                 steps.append(step)
                 if step.pct(99) > P99_LIMIT_MS or step.errors:
                     break
                 held = rate
                 rate *= 1.5 if rate < 800 else 1.25
+            load_end = os.getloadavg()
         engine.dispose()
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-        drop_database(url, admin)
+        if admin is not None:
+            drop_database(url, admin)
 
     def row(r: Result) -> tuple[str, ...]:
         return (
@@ -397,14 +461,34 @@ def main() -> None:
             f"{r.pct(50):.2f}",
             f"{r.pct(99):.2f}",
             f"{statistics.fmean(r.latencies_ms):.2f}",
+            "" if r.client_cpu_ms != r.client_cpu_ms else f"{r.client_cpu_ms:.2f}",
         )
 
+    def load(values: tuple[float, float, float]) -> str:
+        return " ".join(f"{v:.2f}" for v in values)
+
     print()
-    print(f"GET /v1/subjects/{{id}}/documents, {args.documents:,} documents, open loop")
+    print(
+        f"GET /v1/subjects/{{id}}/documents, {args.documents:,} documents, open loop, "
+        f"{args.workers} uvicorn worker(s), {os.cpu_count()} CPUs"
+    )
+    print(
+        f"load average (1/5/15 min): before filling {load(load_before)}, "
+        f"at the first API run {load(load_start)}, after the last step {load(load_end)}"
+    )
     print(
         table(
             [
-                ("run", "rate/s", "requests", "errors", "p50 ms", "p99 ms", "mean ms"),
+                (
+                    "run",
+                    "rate/s",
+                    "requests",
+                    "errors",
+                    "p50 ms",
+                    "p99 ms",
+                    "mean ms",
+                    "client CPU ms/req",
+                ),
                 row(api),
                 row(sql),
             ]

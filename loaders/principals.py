@@ -112,7 +112,9 @@ def _existing(session: Session, name: str) -> Principal:
 
 @translate_db_errors()
 def revoke(session: Session, name: str) -> Principal:
-    """A service key stops working at once; the row stays (audit entries refer to it)."""
+    """A service key stops reading personal data at once (the audit write checks the principal is
+    live) and everything else within the API key cache's few seconds; the row stays (audit
+    entries refer to it)."""
     row = _existing(session, name)
     row.revoked_at = row.revoked_at or datetime.now(UTC)
     session.flush()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from loaders.db import translate_db_errors
@@ -175,28 +175,129 @@ class Profile:
     document_ids: tuple[int, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class SubjectRef:
+    """What the API needs of a subject to serve it (a plain row, not an ORM object)."""
+
+    id: int
+    public_id: str
+    kind: str
+    key: str | None
+    erased_at: datetime | None
+
+
+def _subject_query(identifier: str, what: Any) -> Select[Any] | None:
+    """SELECT `what` of the subject `identifier` names; None for an identifier of no known form."""
+    key = personal_id(identifier)
+    if key is not None:
+        return select(what).where(Subject.kind == SubjectKind.PERSON, Subject.key == key)
+    code = enterprise_code(identifier)
+    if code is not None:
+        return select(what).where(Subject.kind == SubjectKind.ORGANIZATION, Subject.key == code.key)
+    cmnd = cmnd_number(identifier)
+    if cmnd is not None:
+        return (
+            select(what)
+            .join(SubjectAlias, SubjectAlias.subject_id == Subject.id)
+            .where(SubjectAlias.kind == ALIAS_CMND, SubjectAlias.value == cmnd)
+        )
+    return None
+
+
 @translate_db_errors()
 def find_subject(session: Session, identifier: str) -> Subject | None:
     """The subject a downstream service names by its key: a 12-digit personal ID, an old 9-digit
     CMND (an alias), a 10-digit enterprise code or a 13-digit branch code. None if unknown."""
+    query = _subject_query(identifier, Subject)
+    return None if query is None else session.scalars(query.limit(1)).first()
+
+
+_SUBJECTS = Subject.__table__
+_SUBJECT_REF = (
+    _SUBJECTS.c.id,
+    _SUBJECTS.c.public_id,
+    _SUBJECTS.c.kind,
+    _SUBJECTS.c.key,
+    _SUBJECTS.c.erased_at,
+)
+_SUBJECT_BY_KEY = (
+    select(*_SUBJECT_REF)
+    .where(_SUBJECTS.c.kind == bindparam("kind"), _SUBJECTS.c.key == bindparam("key"))
+    .limit(1)
+)
+_SUBJECT_BY_CMND = (
+    select(*_SUBJECT_REF)
+    .join(SubjectAlias, SubjectAlias.subject_id == _SUBJECTS.c.id)
+    .where(SubjectAlias.kind == ALIAS_CMND, SubjectAlias.value == bindparam("key"))
+    .limit(1)
+)
+
+
+@translate_db_errors()
+def find_subject_ref(session: Session, identifier: str) -> SubjectRef | None:
+    """`find_subject` as a plain row (one prepared Core SELECT: the API's hot path)."""
     key = personal_id(identifier)
     if key is not None:
-        return _subject_by_key(session, SubjectKind.PERSON, key)
-    code = enterprise_code(identifier)
-    if code is not None:
-        return _subject_by_key(session, SubjectKind.ORGANIZATION, code.key)
-    cmnd = cmnd_number(identifier)
-    if cmnd is not None:
-        return session.scalars(
-            select(Subject)
-            .join(SubjectAlias, SubjectAlias.subject_id == Subject.id)
-            .where(SubjectAlias.kind == ALIAS_CMND, SubjectAlias.value == cmnd)
-        ).first()
-    return None
+        statement, params = _SUBJECT_BY_KEY, {"kind": SubjectKind.PERSON, "key": key}
+    elif (code := enterprise_code(identifier)) is not None:
+        statement, params = _SUBJECT_BY_KEY, {"kind": SubjectKind.ORGANIZATION, "key": code.key}
+    elif (cmnd := cmnd_number(identifier)) is not None:
+        statement, params = _SUBJECT_BY_CMND, {"key": cmnd}
+    else:
+        return None
+    row = session.connection().execute(statement, params).first()
+    return None if row is None else SubjectRef(*row)
 
 
-def _subject_by_key(session: Session, kind: str, key: str) -> Subject | None:
-    return session.scalars(select(Subject).where(Subject.kind == kind, Subject.key == key)).first()
+_DOCUMENTS = Document.__table__
+_LINKS = DocumentSubject.__table__
+_SUMMARY_COLUMNS = (
+    _DOCUMENTS.c.id,
+    _DOCUMENTS.c.doc_type,
+    _DOCUMENTS.c.attributes,
+    _DOCUMENTS.c.valid_from,
+    _DOCUMENTS.c.valid_to,
+    _DOCUMENTS.c.province_code,
+    _DOCUMENTS.c.updated_at,
+)
+# Built once per shape (which filters are present), with bound parameters: building and hashing
+# a statement per request costs more CPU than running it.
+_subject_documents_statements: dict[tuple[bool, bool, bool], Select[Any]] = {}
+
+
+def _subject_documents_statement(provinces: bool, scope_types: bool, types: bool) -> Select[Any]:
+    shape = (provinces, scope_types, types)
+    statement = _subject_documents_statements.get(shape)
+    if statement is not None:
+        return statement
+    valid_on = bindparam("valid_on", type_=_DOCUMENTS.c.valid_from.type)
+    subject_id = bindparam("subject_id", type_=_LINKS.c.subject_id.type)
+    where: list[ColumnElement[bool]] = [
+        exists().where(_LINKS.c.document_id == _DOCUMENTS.c.id, _LINKS.c.subject_id == subject_id),
+        _DOCUMENTS.c.id > bindparam("after_id"),
+        _DOCUMENTS.c.status == DocumentStatus.VERIFIED,
+        or_(_DOCUMENTS.c.valid_from.is_(None), _DOCUMENTS.c.valid_from <= valid_on),
+        or_(_DOCUMENTS.c.valid_to.is_(None), _DOCUMENTS.c.valid_to >= valid_on),
+    ]
+    if provinces:
+        where.append(_DOCUMENTS.c.province_code.in_(bindparam("provinces", expanding=True)))
+    if scope_types:
+        where.append(_DOCUMENTS.c.doc_type.in_(bindparam("scope_doc_types", expanding=True)))
+    if types:
+        where.append(_DOCUMENTS.c.doc_type.in_(bindparam("doc_types", expanding=True)))
+    page = select(_DOCUMENTS.c.id).where(*where).order_by(_DOCUMENTS.c.id).limit(bindparam("n"))
+    # The page's documents with the subject's roles on them, in one statement.
+    statement = (
+        select(*_SUMMARY_COLUMNS, _LINKS.c.role)
+        .join(
+            _LINKS,
+            and_(_LINKS.c.document_id == _DOCUMENTS.c.id, _LINKS.c.subject_id == subject_id),
+        )
+        .where(_DOCUMENTS.c.id.in_(page.scalar_subquery()))
+        .order_by(_DOCUMENTS.c.id, _LINKS.c.id)
+    )
+    _subject_documents_statements[shape] = statement
+    return statement
 
 
 @translate_db_errors()
@@ -211,21 +312,43 @@ def subject_documents(
     limit: int = 50,
 ) -> list[DocumentSummary]:
     """The subject's served documents in id order, `limit` of them after `after_id` (keyset
-    pagination: stable while documents are added, cheap at any depth)."""
-    linked = exists().where(
-        DocumentSubject.document_id == Document.id, DocumentSubject.subject_id == subject_id
+    pagination: stable while documents are added, cheap at any depth), with the subject's roles
+    on each. The same rule as `served_conditions` (verified, valid on the day, in scope), written
+    once over plain columns so that the statement is built once and its rows are plain tuples."""
+    statement = _subject_documents_statement(
+        bool(scope.provinces), bool(scope.doc_types), bool(doc_types)
     )
-    query = (
-        select(Document)
-        .where(linked, Document.id > after_id, *served_conditions(valid_on, scope))
-        .order_by(Document.id)
-        .limit(limit)
-    )
+    params: dict[str, Any] = {
+        "subject_id": subject_id,
+        "valid_on": valid_on,
+        "after_id": after_id,
+        "n": limit,
+    }
+    if scope.provinces:
+        params["provinces"] = list(scope.provinces)
+    if scope.doc_types:
+        params["scope_doc_types"] = list(scope.doc_types)
     if doc_types:
-        query = query.where(Document.doc_type.in_(list(doc_types)))
-    documents = list(session.scalars(query))
-    roles = roles_of(session, [d.id for d in documents], subject_id)
-    return [summarize(d, roles.get(d.id, ())) for d in documents]
+        params["doc_types"] = list(doc_types)
+    pages: list[tuple[Any, list[str]]] = []  # (row, the subject's roles on it)
+    for row in session.connection().execute(statement, params):
+        if not pages or pages[-1][0].id != row.id:
+            pages.append((row, []))
+        if row.role not in pages[-1][1]:
+            pages[-1][1].append(row.role)
+    return [
+        DocumentSummary(
+            id=row.id,
+            doc_type=row.doc_type,
+            attributes=dict(row.attributes or {}),
+            roles=tuple(roles),
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            province_code=row.province_code,
+            updated_at=row.updated_at,
+        )
+        for row, roles in pages
+    ]
 
 
 def roles_of(
@@ -363,7 +486,7 @@ def _provenance(session: Session, document: Document, fields: Sequence[FieldValu
 
 @translate_db_errors()
 def subject_profile(
-    session: Session, subject: Subject, *, valid_on: date, scope: ReadScope
+    session: Session, subject: Subject | SubjectRef, *, valid_on: date, scope: ReadScope
 ) -> Profile:
     """Per attribute, the value of the subject's most recent served document (latest validity
     start, then latest loaded), with every verified value that disagrees shown beside it."""

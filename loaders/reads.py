@@ -4,6 +4,9 @@ Every API read of a subject's records appends one audit entry per subject it con
 reading principal and the declared purpose, in the same transaction as the read: if the entry
 cannot be written, nothing is served. Entries name subjects by their opaque public id, so they
 survive an erasure of the subject's data.
+
+The entry is written only for a principal that is still live (not revoked, not disabled), in the
+same statement: a key revoked a moment ago cannot read personal data, whatever a caller cached.
 """
 
 from __future__ import annotations
@@ -13,14 +16,36 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from loaders.db import translate_db_errors
-from loaders.journal import audit
-from loaders.models import AuditEntry, Principal
+from loaders.models import AuditEntry, Principal, utcnow
 
 READ_PREFIX = "read."
+
+
+_AUDIT = AuditEntry.__table__
+_PRINCIPALS = Principal.__table__
+_ENTRY_COLUMNS = ("at", "action", "document_id", "subject_public_id", "purpose", "detail")
+# INSERT INTO audit_log (…, principal_id) SELECT :at, …, principals.id FROM principals
+# WHERE id = :principal_id AND live: no row is written for a revoked or disabled principal.
+_RECORD_READ = (
+    insert(_AUDIT)
+    .from_select(
+        [*_ENTRY_COLUMNS, "principal_id"],
+        select(
+            *(bindparam(name, type_=_AUDIT.c[name].type) for name in _ENTRY_COLUMNS),
+            _PRINCIPALS.c.id,
+        ).where(
+            _PRINCIPALS.c.id == bindparam("principal_id"),
+            _PRINCIPALS.c.revoked_at.is_(None),
+            _PRINCIPALS.c.disabled.is_(False),
+        ),
+        include_defaults=False,
+    )
+    .execution_options(preserve_rowcount=True)  # an INSERT's rowcount is not kept by default
+)
 
 
 @translate_db_errors()
@@ -33,20 +58,29 @@ def record_read(
     subject_public_ids: Iterable[str | None],
     document_id: int | None = None,
     detail: dict[str, Any] | None = None,
-) -> None:
-    """Append a `read.<action>` audit entry for each subject the read concerns (at least one)."""
-    subjects = list(dict.fromkeys(subject_public_ids)) or [None]
-    for public_id in subjects:
-        audit(
-            session,
-            READ_PREFIX + action,
-            document_id=document_id,
-            subject_public_id=public_id,
-            principal_id=principal_id,
-            purpose=purpose,
-            detail=detail,
-        )
-    session.flush()
+) -> bool:
+    """Append a `read.<action>` audit entry for each subject the read concerns (at least one).
+
+    False, with nothing written, when the principal is no longer live (revoked or disabled): the
+    caller must then refuse the read (and roll back)."""
+    at = utcnow()
+    connection = session.connection()
+    for public_id in list(dict.fromkeys(subject_public_ids)) or [None]:
+        written = connection.execute(
+            _RECORD_READ,
+            {
+                "at": at,
+                "action": READ_PREFIX + action,
+                "document_id": document_id,
+                "subject_public_id": public_id,
+                "purpose": purpose,
+                "detail": detail or {},
+                "principal_id": principal_id,
+            },
+        ).rowcount
+        if written != 1:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

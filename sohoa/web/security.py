@@ -1,16 +1,25 @@
 """Who is calling: API keys for services (`Authorization: Bearer <key>` or `X-API-Key`), with a
-role at least the one an endpoint needs, and the purpose of a read (`X-Purpose`)."""
+role at least the one an endpoint needs, and the purpose of a read (`X-Purpose`).
+
+Checked keys are kept in memory for `KEY_CACHE_TTL_S` seconds (prefix -> digest and principal), so
+a busy service does not cost a database lookup per request. A key revoked or disabled meanwhile
+stops working for reads of personal data at once (their audit entry is only written for a live
+principal, in the read's transaction: `sohoa.web.api.common.audit_read`), and for every other call
+within `KEY_CACHE_TTL_S`; a role or scope change also takes effect within that time.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import unquote
 
 from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from loaders import principals
 from sohoa.auth import apikeys
@@ -45,25 +54,99 @@ def _presented_key(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-def authenticate_key(request: Request) -> Caller:
-    """The service behind the request's API key, or a 401 saying what is missing."""
+# How long a checked key is trusted without asking the database again (see the module docstring).
+KEY_CACHE_TTL_S = 5.0
+_KEY_CACHE_MAX = 10_000
+_UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class _CachedKey:
+    expires: float  # on _clock
+    digest: str
+    caller: Caller
+
+
+_clock = time.monotonic  # the cache's clock (tests move it)
+# (database URL, key prefix) -> the principal found for it; only keys that matched are kept.
+_key_cache: dict[tuple[str, str], _CachedKey] = {}
+
+
+def clear_key_cache() -> None:
+    """Forget every checked key (the next request of each key asks the database)."""
+    _key_cache.clear()
+
+
+def forget_key(request: Request, caller: Caller) -> None:
+    """Drop the cached entries of `caller` (e.g. after the database refused it)."""
+    url = get_runtime(request).settings.database_url
+    for cache_key, entry in list(_key_cache.items()):
+        if cache_key[0] == url and entry.caller.id == caller.id:
+            _key_cache.pop(cache_key, None)
+
+
+def _invalid(message: str) -> ApiError:
+    return ApiError(401, "invalid_api_key", message, _UNAUTHORIZED)
+
+
+def _checked_key(request: Request) -> tuple[str, str, tuple[str, str]]:
     key = _presented_key(request)
-    unauthorized = {"WWW-Authenticate": "Bearer"}
     if not key:
         raise ApiError(
-            401, "missing_api_key", "send an API key: Authorization: Bearer <key>", unauthorized
+            401, "missing_api_key", "send an API key: Authorization: Bearer <key>", _UNAUTHORIZED
         )
     prefix = apikeys.prefix_of(key)
-    runtime = get_runtime(request)
     if prefix is None:
-        raise ApiError(401, "invalid_api_key", "the API key is malformed", unauthorized)
+        raise _invalid("the API key is malformed")
+    return key, prefix, (get_runtime(request).settings.database_url, prefix)
+
+
+def _cached_caller(request: Request, key: str, cache_key: tuple[str, str]) -> Caller | None:
+    entry = _key_cache.get(cache_key)
+    if entry is None:
+        return None
+    if entry.expires <= _clock():
+        _key_cache.pop(cache_key, None)
+        return None
+    secret = get_runtime(request).settings.effective_secret_key()
+    if not apikeys.matches(secret, key, entry.digest):
+        raise _invalid("unknown or revoked API key")
+    return entry.caller
+
+
+def _caller_from_database(
+    request: Request, key: str, prefix: str, cache_key: tuple[str, str]
+) -> Caller:
+    runtime = get_runtime(request)
     with runtime.session() as session:
         row = principals.active_service_by_prefix(session, prefix)
         if row is None or not row.key_digest:
-            raise ApiError(401, "invalid_api_key", "unknown or revoked API key", unauthorized)
+            raise _invalid("unknown or revoked API key")
         if not apikeys.matches(runtime.settings.effective_secret_key(), key, row.key_digest):
-            raise ApiError(401, "invalid_api_key", "unknown or revoked API key", unauthorized)
-        return Caller(row.id, row.name, row.kind, Role(row.role), dict(row.scopes or {}))
+            raise _invalid("unknown or revoked API key")
+        caller = Caller(row.id, row.name, row.kind, Role(row.role), dict(row.scopes or {}))
+        digest = row.key_digest
+    if len(_key_cache) >= _KEY_CACHE_MAX:
+        _key_cache.clear()
+    _key_cache[cache_key] = _CachedKey(_clock() + KEY_CACHE_TTL_S, digest, caller)
+    return caller
+
+
+def authenticate_key(request: Request) -> Caller:
+    """The service behind the request's API key, or a 401 saying what is missing."""
+    key, prefix, cache_key = _checked_key(request)
+    return _cached_caller(request, key, cache_key) or _caller_from_database(
+        request, key, prefix, cache_key
+    )
+
+
+async def authenticate_key_async(request: Request) -> Caller:
+    """`authenticate_key` without a thread hop when the key is cached (the common case)."""
+    key, prefix, cache_key = _checked_key(request)
+    caller = _cached_caller(request, key, cache_key)
+    if caller is None:
+        caller = await run_in_threadpool(_caller_from_database, request, key, prefix, cache_key)
+    return caller
 
 
 # Declared so that the OpenAPI document shows how to authenticate; the key is read in
@@ -72,15 +155,15 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API k
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key")
 
 
-def require_role(needed: Role) -> Callable[..., Caller]:
+def require_role(needed: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency: the caller's key, refused with 403 if its role is below `needed`."""
 
-    def dependency(
+    async def dependency(
         request: Request,
         _bearer_key: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
         _header_key: Annotated[str | None, Depends(_api_key_header)] = None,
     ) -> Caller:
-        caller = authenticate_key(request)
+        caller = await authenticate_key_async(request)
         if not caller.role.allows(needed):
             raise ApiError(
                 403,
@@ -101,7 +184,7 @@ def _header_text(raw: str) -> str:
     return unquote(raw) if "%" in raw else raw
 
 
-def purpose(
+async def purpose(
     x_purpose: Annotated[
         str | None,
         Header(

@@ -9,14 +9,15 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Path, Query
+import pydantic_core
+from fastapi import Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from loaders.models import Subject
-from loaders.queries import DocumentSummary, ReadScope, find_subject
+from loaders import reads
+from loaders.queries import DocumentSummary, ReadScope, SubjectRef, find_subject_ref
 from sohoa.web.api.schemas import DocumentSummaryOut, ErrorResponse, SubjectOut
 from sohoa.web.errors import ApiError
-from sohoa.web.security import Caller
+from sohoa.web.security import Caller, forget_key
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_INT = 2**63 - 1
@@ -81,9 +82,9 @@ SubjectKey = Annotated[
 DocumentId = Annotated[int, Path(ge=1, le=MAX_DOCUMENT_ID, description="Document id.")]
 
 
-def served_subject(session: Session, identifier: str) -> Subject:
+def served_subject(session: Session, identifier: str) -> SubjectRef:
     """The subject named by `identifier`, or 404 / 410 (erased) with a stable code."""
-    subject = find_subject(session, identifier)
+    subject = find_subject_ref(session, identifier)
     if subject is None:
         raise ApiError(404, "subject_not_found", "no subject with this personal ID or code")
     if subject.erased_at is not None:
@@ -91,8 +92,46 @@ def served_subject(session: Session, identifier: str) -> Subject:
     return subject
 
 
-def subject_out(subject: Subject) -> SubjectOut:
+def subject_out(subject: SubjectRef) -> SubjectOut:
     return SubjectOut(public_id=subject.public_id, kind=subject.kind, key=subject.key)
+
+
+def audit_read(
+    session: Session,
+    request: Request,
+    caller: Caller,
+    action: str,
+    *,
+    purpose: str,
+    subject_public_ids: Any,
+    document_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Write the read's audit entries in the read's transaction, or refuse the read with 401 when
+    the caller's key was revoked or disabled since it was checked (the transaction then rolls back:
+    no entry, no answer)."""
+    written = reads.record_read(
+        session,
+        action,
+        principal_id=caller.id,
+        purpose=purpose,
+        subject_public_ids=subject_public_ids,
+        document_id=document_id,
+        detail=detail,
+    )
+    if not written:
+        forget_key(request, caller)
+        raise ApiError(
+            401, "invalid_api_key", "unknown or revoked API key", {"WWW-Authenticate": "Bearer"}
+        )
+
+
+def json_response(body: Any) -> Response:
+    """A JSON answer serialized the way FastAPI serializes a `response_model` (pydantic's own
+    encoder: ISO dates, UTF-8), without building and validating the models first. Used on hot
+    paths; the endpoint keeps its `response_model` for the OpenAPI document, and the tests check
+    the body against it."""
+    return Response(pydantic_core.to_json(body), media_type="application/json")
 
 
 def summary_out(summary: DocumentSummary) -> DocumentSummaryOut:

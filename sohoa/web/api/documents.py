@@ -8,9 +8,17 @@ from urllib.parse import urljoin
 
 from fastapi import APIRouter, Request
 
-from loaders import queries, reads
+from loaders import queries
 from sohoa.runtime import Runtime
-from sohoa.web.api.common import DocumentId, ValidOn, errors, scope_of, summary_out, today
+from sohoa.web.api.common import (
+    DocumentId,
+    ValidOn,
+    audit_read,
+    errors,
+    scope_of,
+    summary_out,
+    today,
+)
 from sohoa.web.api.schemas import (
     DocumentOut,
     FieldOut,
@@ -73,10 +81,11 @@ def get_document(
                 f"no verified document {document_id} valid on {day.isoformat()} "
                 "within this key's scope",
             )
-        reads.record_read(
+        audit_read(
             session,
+            request,
+            caller,
             "document",
-            principal_id=caller.id,
             purpose=purpose,
             subject_public_ids=detail.subject_public_ids,
             document_id=document_id,

@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from sqlalchemy.orm import Session
 
-from loaders import reads, review
+from loaders import review
 from loaders.errors import InvalidRecord, NotFound
 from loaders.journal import primary_subject_public_id
 from loaders.models import Document
 from loaders.verification import document_fields
-from sohoa.web.api.common import DocumentId, errors, scope_of
+from sohoa.web.api.common import DocumentId, audit_read, errors, scope_of
 from sohoa.web.api.schemas import (
     CorrectIn,
     LockIn,
@@ -88,10 +88,11 @@ def get_review_document(
 ) -> ReviewDocumentOut:
     with get_runtime(request).session() as session:
         document = _document(session, document_id, caller)
-        reads.record_read(
+        audit_read(
             session,
+            request,
+            caller,
             "review_document",
-            principal_id=caller.id,
             purpose=purpose,
             subject_public_ids=[primary_subject_public_id(session, document.id)],
             document_id=document.id,

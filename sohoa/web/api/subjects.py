@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from extractors.records import DocType
 from loaders import procedures, queries, reads
@@ -17,9 +17,11 @@ from sohoa.web.api.common import (
     Limit,
     SubjectKey,
     ValidOn,
+    audit_read,
     decode_cursor,
     encode_cursor,
     errors,
+    json_response,
     scope_of,
     served_subject,
     subject_out,
@@ -72,10 +74,11 @@ def get_profile(
     with get_runtime(request).session() as session:
         subject = served_subject(session, subject_id)
         profile = queries.subject_profile(session, subject, valid_on=day, scope=scope_of(caller))
-        reads.record_read(
+        audit_read(
             session,
+            request,
+            caller,
             "profile",
-            principal_id=caller.id,
             purpose=purpose,
             subject_public_ids=[subject.public_id],
             detail={"documents": list(profile.document_ids), "valid_on": day.isoformat()},
@@ -116,9 +119,11 @@ def list_documents(
     valid_on: ValidOn = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> DocumentPage:
+) -> Response:
     """Verified documents naming the subject (in any role) that are valid on `valid_on`, oldest
     first, a page at a time. Documents outside the key's scope are left out."""
+    # The busiest read of the API: plain rows in, a dict out serialized once (`json_response`),
+    # one transaction for the subject, the page and the audit entry.
     day = valid_on or today()
     after = decode_cursor(cursor, "d", 1)[0] if cursor else 0
     with get_runtime(request).session() as session:
@@ -133,20 +138,38 @@ def list_documents(
             limit=limit + 1,
         )
         page, more = items[:limit], len(items) > limit
-        reads.record_read(
+        audit_read(
             session,
+            request,
+            caller,
             "documents",
-            principal_id=caller.id,
             purpose=purpose,
             subject_public_ids=[subject.public_id],
             detail={"documents": [d.id for d in page], "valid_on": day.isoformat()},
         )
-        return DocumentPage(
-            subject=subject_out(subject),
-            valid_on=day,
-            items=[summary_out(d) for d in page],
-            next_cursor=encode_cursor("d", page[-1].id) if more else None,
-        )
+    # Committed: the audit entry is durable before anything is sent. Keys and order as in
+    # DocumentPage / DocumentSummaryOut (tests/web/api/test_subjects.py checks the body).
+    return json_response(
+        {
+            "subject": {"public_id": subject.public_id, "kind": subject.kind, "key": subject.key},
+            "valid_on": day,
+            "items": [
+                {
+                    "id": d.id,
+                    "doc_type": d.doc_type,
+                    "attributes": d.attributes,
+                    "roles": list(d.roles),
+                    "valid_from": d.valid_from,
+                    "valid_to": d.valid_to,
+                    "province_code": d.province_code,
+                    "updated_at": d.updated_at,
+                    "href": f"/v1/documents/{d.id}",
+                }
+                for d in page
+            ],
+            "next_cursor": encode_cursor("d", page[-1].id) if more else None,
+        }
+    )
 
 
 @router.get(
@@ -178,10 +201,11 @@ def check_procedure(
             )
         subject = served_subject(session, subject_id)
         result = procedures.check(session, spec, subject.id, valid_on=day, scope=scope)
-        reads.record_read(
+        audit_read(
             session,
+            request,
+            caller,
             "procedure_check",
-            principal_id=caller.id,
             purpose=purpose,
             subject_public_ids=[subject.public_id],
             detail={
@@ -231,10 +255,11 @@ def list_reads(
         subject = served_subject(session, subject_id)
         rows = reads.reads_of(session, subject.public_id, before_id=before, limit=limit + 1)
         page, more = rows[:limit], len(rows) > limit
-        reads.record_read(
+        audit_read(
             session,
+            request,
+            caller,
             "reads",
-            principal_id=caller.id,
             purpose=purpose,
             subject_public_ids=[subject.public_id],
         )

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from loaders import principals
 from sohoa.runtime import Runtime
+from sohoa.web import security
 from tests.loaders import factories
 from tests.web.conftest import PURPOSE, Keys, Warehouse
 
@@ -112,6 +113,13 @@ def test_no_key_a_bad_key_a_revoked_key(
     assert client.get("/v1/changes", headers={"X-API-Key": forged}).status_code == 401
     with runtime.session() as session:
         principals.revoke(session, "cong-dvc")
+    # Reads of personal data are refused at once (their audit entry is written only for a live
+    # key), every other call once the checked key leaves the cache (see test_key_cache.py).
+    read = client.get(
+        f"/v1/documents/{document_id}", headers={"X-API-Key": key, "X-Purpose": PURPOSE}
+    )
+    assert read.status_code == 401 and read.json()["error"]["code"] == "invalid_api_key"
+    security.clear_key_cache()
     revoked = client.get("/v1/changes", headers={"X-API-Key": key})
     assert revoked.status_code == 401 and revoked.json()["error"]["code"] == "invalid_api_key"
 
