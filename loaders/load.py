@@ -50,9 +50,16 @@ class LoadResult:
 
 def content_digest(extraction: Extraction) -> str:
     """sha256 of the extraction's canonical JSON: equal digests mean nothing new to load."""
-    canonical = json.dumps(
-        extraction.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
+    return digest_of(canonical_json(extraction.to_dict()))
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    """The extraction's `to_dict()` as the one JSON text its digest is taken of (the bulk path
+    reuses the text instead of serializing the same dict twice)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest_of(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -2,7 +2,8 @@
 
 The same steps as the DAG (intake → process → load → report); only the parallelism differs: here
 files are handed to a process pool one by one (Tesseract at one thread each), and loading stays in
-the main process (one writer, which SQLite prefers).
+the main process (one writer, which SQLite prefers), one transaction per `LOAD_TRANSACTION_SIZE`
+files.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from loaders import batches
 from sohoa.pipeline.errors import RetryableStepError, step_boundary
 from sohoa.pipeline.intake import intake
-from sohoa.pipeline.load import load_file
+from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE, load_files
 from sohoa.pipeline.process import FileOutcome
 from sohoa.pipeline.report import build_report, save_report
 from sohoa.pipeline.sources import open_source
@@ -92,10 +93,11 @@ def run_batch(
             for f in batches.files_in_chunk(session, batch, chunk, status="processed")
         ]
     tick("load", 0, len(to_load))
-    for i, sha256 in enumerate(to_load, 1):
+    for start in range(0, len(to_load), LOAD_TRANSACTION_SIZE):
+        part = to_load[start : start + LOAD_TRANSACTION_SIZE]
         with step_boundary("load"):
-            load_file(runtime, batch, sha256)
-        tick("load", i, len(to_load))
+            load_files(runtime, batch, part)  # one transaction: loaded and marked, or neither
+        tick("load", start + len(part), len(to_load))
 
     report = build_report(runtime, batch, finish=True)
     save_report(runtime, report)

@@ -13,7 +13,7 @@ from typing import Any
 from loaders import batches
 from sohoa.pipeline.errors import step_boundary
 from sohoa.pipeline.intake import intake
-from sohoa.pipeline.load import load_file
+from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE, load_files
 from sohoa.pipeline.process import FileOutcome, process_file
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.pipeline.report import build_report, save_report
@@ -111,15 +111,17 @@ def process_chunk(
 
 
 def load_chunk(runtime: Runtime, batch: str, chunk: int) -> dict[str, Any]:
+    """Load the chunk's processed files, `LOAD_TRANSACTION_SIZE` per transaction (bulk path)."""
     with step_boundary("list chunk"), runtime.session() as session:
         todo = [f.sha256 for f in batches.files_in_chunk(session, batch, chunk, status="processed")]
     counts: Counter[str] = Counter()
-    for sha256 in todo:
+    for start in range(0, len(todo), LOAD_TRANSACTION_SIZE):
         with step_boundary("load"):
-            result = load_file(runtime, batch, sha256)
-        counts["loaded"] += 1
-        counts["created"] += result.created
-        counts["new_version"] += result.new_version
+            results = load_files(runtime, batch, todo[start : start + LOAD_TRANSACTION_SIZE])
+        for result in results:
+            counts["loaded"] += 1
+            counts["created"] += result.created
+            counts["new_version"] += result.new_version is not None
     return {"batch": batch, "chunk": chunk, **counts}
 
 

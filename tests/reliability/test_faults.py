@@ -174,19 +174,23 @@ def test_postgres_stopped_mid_load_then_rerun_equals_a_clean_run(
     upgrade(faulted.engine)
     import sohoa.pipeline.load as load_module
 
-    real = load_module.load_extraction
-    crash = _once(lambda: own_postgres.stop("immediate"), on_call=3)
+    real = load_module.load_extractions
+    # Two documents per load transaction, so the crash hits the second one while the first is
+    # committed: a real mid-load failure.
+    monkeypatch.setattr(load_module, "LOAD_TRANSACTION_SIZE", 2)
+    monkeypatch.setattr("sohoa.pipeline.run.LOAD_TRANSACTION_SIZE", 2)
+    crash = _once(lambda: own_postgres.stop("immediate"), on_call=2)
 
     def load_then_crash(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)  # rows written and flushed, not yet committed
         crash()
         return result
 
-    monkeypatch.setattr(load_module, "load_extraction", load_then_crash)
+    monkeypatch.setattr(load_module, "load_extractions", load_then_crash)
     with pytest.raises(RetryableStepError, match="WarehouseUnavailable"):
         run_batch(faulted, str(batch), "su-co", workers=1)
     own_postgres.start()
-    monkeypatch.setattr(load_module, "load_extraction", real)
+    monkeypatch.setattr(load_module, "load_extractions", real)
 
     with faulted.session() as s:  # the interrupted transaction left nothing behind
         loaded = s.scalar(select(func.count()).select_from(Document))
