@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Bump when extractors/preprocess.py or extractors/refine.py changes what a page reads as (the words
+# or the re-read fields), so cached results made by the older code are not reused.
+CLEANUP_VERSION = "2"
+
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -26,4 +30,5 @@ class ReadOptions:
             "preprocess": self.preprocess,
             "detect_orientation": self.detect_orientation,
             "engine": self.engine,
+            "cleanup": CLEANUP_VERSION,
         }

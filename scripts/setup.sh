@@ -10,6 +10,8 @@ command -v tesseract >/dev/null || need_apt+=(tesseract-ocr tesseract-ocr-vie)
 [ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || need_apt+=(tesseract-ocr-vie)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+command -v unpaper >/dev/null || need_apt+=(unpaper)  # OCRmyPDF --clean (bench/accuracy.py)
+command -v gs >/dev/null || need_apt+=(ghostscript)  # OCRmyPDF
 if [ "${SOHOA_SKIP_BROWSER:-0}" != 1 ]; then command -v chromium >/dev/null || need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

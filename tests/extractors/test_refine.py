@@ -1,0 +1,165 @@
+"""The handwritten re-read of an administrative document's number and day: voting, plausibility
+and honest confidence on constructed pages (a fake digit reader), and one real scan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors.document import extract
+from extractors.ocr.engine import OcrEngine
+from extractors.options import ReadOptions
+from extractors.reading import read_document
+from extractors.records import (
+    Box,
+    DocType,
+    Extraction,
+    Field,
+    Finding,
+    PageSource,
+    PageText,
+    Severity,
+    Word,
+)
+from extractors.refine import AGREED_CONFIDENCE, finish_extraction, reread_handwritten
+from extractors.signatures import read_signatures
+
+REVIEW_THRESHOLD = 0.9
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SIGNED_17_JAN = [{"signed_at": "2025-01-17T13:33:23+07:00", "timestamped": True}]
+
+
+class FakeDigits:
+    """Answers line reads from `lines` in turn and single-glyph reads from `chars` in turn."""
+
+    def __init__(self, lines: Sequence[str], chars: str) -> None:
+        self.lines, self.chars = list(lines), list(chars)
+        self.calls = 0
+
+    def read_digits(self, image: Image.Image, *, single_char: bool = False) -> str:
+        self.calls += 1
+        if single_char:
+            return self.chars.pop(0) if self.chars else ""
+        return self.lines.pop(0) if len(self.lines) > 1 else self.lines[0]
+
+
+def _page(number_gap: str, day_gap: str) -> tuple[PageText, Image.Image]:
+    """A header with "Số: __ /QĐ-UBND" and "ngày __ tháng 01 năm 2025", digits drawn in the gaps."""
+    image = Image.new("RGB", (1654, 600), "white")
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype(FONT, 34)
+    except OSError:
+        pytest.skip("DejaVu fonts not installed")
+    draw.text((250, 200), number_gap, fill="black", font=font)
+    draw.text((1080, 200), day_gap, fill="black", font=font)
+    h = 36
+    words = [
+        Word("Số:", Box(150, 200, 60, h), 0.95, line=0),
+        Word("/QĐ-UBND", Box(340, 200, 170, h), 0.93, line=0),
+        Word("Quảng", Box(800, 200, 100, h), 0.95, line=1, block=1),
+        Word("Ngãi,", Box(910, 200, 80, h), 0.95, line=1, block=1),
+        Word("ngày", Box(1000, 200, 70, h), 0.95, line=1, block=1),
+        Word("tháng", Box(1170, 200, 90, h), 0.95, line=1, block=1),
+        Word("01", Box(1270, 200, 40, h), 0.95, line=1, block=1),
+        Word("năm", Box(1320, 200, 70, h), 0.95, line=1, block=1),
+        Word("2025", Box(1400, 200, 80, h), 0.95, line=1, block=1),
+    ]
+    return PageText(1, 1654, 600, PageSource.OCR, tuple(words)), image
+
+
+def _first_pass() -> Extraction:
+    """What extract() leaves when the handwritten number and day were unreadable."""
+    return Extraction(
+        sha256="x",
+        doc_type=DocType.ADMIN_DOCUMENT,
+        fields=(Field("place", "Quảng Ngãi", "Quảng Ngãi", 0.9, page=1),),
+        findings=(
+            Finding("number_symbol.number_unreadable", Severity.WARNING, "…", "number_symbol"),
+            Finding("issued_on.missing", Severity.WARNING, "…", "issued_on"),
+        ),
+        provenance={"signatures": SIGNED_17_JAN},
+    )
+
+
+def test_agreeing_readings_fill_number_and_day_below_the_review_threshold() -> None:
+    page, image = _page("86", "16")
+    reader = FakeDigits(["86", "86", "16", "16"], "8616")
+    result = reread_handwritten(_first_pass(), [page], {1: image}, reader)
+    number, issued = result.field("number_symbol"), result.field("issued_on")
+    assert number is not None and number.value == "86/QĐ-UBND"
+    assert issued is not None and issued.value == "2025-01-16"
+    assert number.confidence == issued.confidence == AGREED_CONFIDENCE < REVIEW_THRESHOLD
+    codes = {f.code for f in result.findings}
+    assert {"number_symbol.handwritten", "issued_on.handwritten"} <= codes
+    assert "number_symbol.number_unreadable" not in codes and "issued_on.missing" not in codes
+    assert "viết tay" in next(f for f in result.findings if f.field == "issued_on").message
+    # the box is on the page image, around the gap
+    assert number.box.left >= 210 and number.box.right <= 345
+
+
+def test_single_digit_number_is_zero_padded() -> None:
+    page, image = _page("4", "16")
+    result = reread_handwritten(
+        _first_pass(), [page], {1: image}, FakeDigits(["4", "4", "16", "16"], "416")
+    )
+    assert result.value("number_symbol") == "04/QĐ-UBND"
+
+
+def test_disagreeing_readings_fill_nothing() -> None:
+    page, image = _page("86", "16")
+    reader = FakeDigits(["86", "36", "16", "76"], "5111")
+    result = reread_handwritten(_first_pass(), [page], {1: image}, reader)
+    assert result.field("number_symbol") is None and result.field("issued_on") is None
+    assert "number_symbol.number_unreadable" in {f.code for f in result.findings}
+
+
+@pytest.mark.parametrize("day", ["46", "28", "00"])
+def test_impossible_or_implausible_day_is_not_used(day: str) -> None:
+    """46 is no day; the 28th is after the document was signed on the 17th."""
+    page, image = _page("86", day)
+    result = reread_handwritten(
+        _first_pass(), [page], {1: image}, FakeDigits(["86", "86", day, day], "86" + day)
+    )
+    assert result.field("issued_on") is None
+    assert result.value("number_symbol") == "86/QĐ-UBND"
+
+
+def test_other_documents_and_text_layer_pages_are_untouched() -> None:
+    page, image = _page("86", "16")
+    reader = FakeDigits(["86"], "86")
+    card = Extraction(sha256="x", doc_type=DocType.ID_CARD)
+    assert reread_handwritten(card, [page], {1: image}, reader) is card
+    text_page = PageText(1, page.width, page.height, PageSource.TEXT_LAYER, page.words)
+    first = _first_pass()
+    assert reread_handwritten(first, [text_page], {1: image}, reader) is first
+    assert reread_handwritten(first, [page], {}, reader) is first
+    assert reader.calls == 0
+
+
+@pytest.mark.slow
+def test_real_scan_handwritten_number_and_day(real: Path, tesseract: OcrEngine) -> None:
+    """04_QD_138: "Số: 04 /QĐ-BCĐ138", "ngày 05 tháng 02 năm 2025", number and day by hand."""
+    path = real / "admin_scans/04_QD_138.signed.pdf"
+    pages, images = [], {}
+    for page, image in read_document(path, ReadOptions(), tesseract):
+        pages.append(page)
+        if page.number == 1:
+            images[1] = image
+    first = extract(pages, sha256="x")
+    result = finish_extraction(first, pages, images, tesseract, read_signatures(path))
+    for name, want in (("number_symbol", "04/QĐ-BCĐ138"), ("issued_on", "2025-02-05")):
+        got = result.field(name)
+        print(
+            name, "first pass:", first.value(name), "re-read:", got and (got.value, got.confidence)
+        )
+        if first.field(name) is None:
+            # filled from handwriting, or left for a steward; never wrong and confident
+            assert got is None or got.value == want or got.confidence < REVIEW_THRESHOLD
+            assert got is None or got.confidence < REVIEW_THRESHOLD
+    assert result.value("number_symbol") == "04/QĐ-BCĐ138"
+    assert result.value("issued_on") == "2025-02-05"
+    assert result.provenance["signatures"][0]["intact"] is True
