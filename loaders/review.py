@@ -21,7 +21,7 @@ from loaders.db import translate_db_errors
 from loaders.derived import refresh_derived
 from loaders.errors import ConflictingUpdate, InvalidRecord, NotFound
 from loaders.identity import link_subjects
-from loaders.journal import audit, emit, primary_subject_public_id
+from loaders.journal import emit
 from loaders.models import (
     ConflictStatus,
     Document,
@@ -31,8 +31,8 @@ from loaders.models import (
     FieldConflict,
     FieldStatus,
     FieldValue,
-    ReviewAction,
 )
+from loaders.review_log import record_action
 from loaders.verification import document_fields, settle_status
 
 
@@ -226,22 +226,13 @@ def _record(
     after: dict[str, Any] | None,
     reason: str,
 ) -> None:
-    session.add(
-        ReviewAction(
-            document_id=document.id,
-            field_name=field_name,
-            action=action,
-            before=before,
-            after=after,
-            reason=reason,
-            principal_id=principal_id,
-        )
-    )
-    audit(
+    record_action(
         session,
-        f"review.{action}",
-        document_id=document.id,
-        subject_public_id=primary_subject_public_id(session, document.id),
+        document,
         principal_id=principal_id,
-        detail={"field": field_name, "status": document.status},
+        action=action,
+        before=before,
+        after=after,
+        reason=reason,
+        field_name=field_name,
     )

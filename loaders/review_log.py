@@ -1,7 +1,7 @@
 """Recording a steward's or an admin's decision: a review action (before and after, for the
 document's history and for undo) and the matching append-only audit entry, written together so
-that neither can exist without the other. `loaders.review` keeps its own copy of this for field
-decisions; the identity and undo modules use this one.
+that neither can exist without the other. Field decisions (`loaders.review`), identity decisions and
+undo all record through here.
 """
 
 from __future__ import annotations
