@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.dags.airflow_cli import SOHOA, AirflowHome
 from tests.fixtures.batches import copy_batch
 
 REPO = Path(__file__).resolve().parents[2]
-AIRFLOW = Path(sys.executable).with_name("airflow")
 
 
 def test_dags_import_without_errors_and_quickly() -> None:
@@ -39,49 +37,24 @@ def test_digitize_batch_shape_and_params() -> None:
     assert dag.get_task("report").outlets, "an Asset event tells downstream DAGs a batch loaded"
 
 
-def _airflow_env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        AIRFLOW_HOME=str(tmp / "airflow"),
-        AIRFLOW__CORE__DAGS_FOLDER=str(REPO / "dags"),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        SOHOA_DATABASE_URL=f"sqlite:///{tmp / 'var' / 'sohoa.db'}",
-        SOHOA_STORAGE_URL=f"file://{tmp / 'var' / 'objects'}",
-        SOHOA_TASK_RETRIES="0",
-        PATH=f"{AIRFLOW.parent}:{env.get('PATH', '')}",
-    )
-    return env
-
-
-def _run(cmd: list[str], env: dict[str, str], timeout: int = 600) -> str:
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
-    return out
-
-
 @pytest.mark.slow
 def test_airflow_dags_test_runs_the_batch_and_a_rerun_does_nothing(
     tmp_path: Path, sample_batch: Path
 ) -> None:
     inbox = copy_batch(sample_batch, tmp_path / "inbox" / "lo-af")
-    env = _airflow_env(tmp_path)
-    sohoa = str(AIRFLOW.with_name("sohoa"))
-    _run([sohoa, "db", "upgrade"], env)
-    _run([str(AIRFLOW), "db", "migrate"], env)
-    conf = json.dumps({"source": str(inbox), "batch": "lo-af"})
+    home = AirflowHome(tmp_path).setup()
+    conf = {"source": str(inbox), "batch": "lo-af"}
 
-    first = _run([str(AIRFLOW), "dags", "test", "digitize_batch", "--conf", conf], env)
-    assert "state=failed" not in first
-    report = json.loads((tmp_path / "var" / "objects" / "reports" / "lo-af.json").read_text())
+    home.dag_test("digitize_batch", conf)
+    report = json.loads((home.objects / "reports" / "lo-af.json").read_text())
     assert report["counts"]["loaded"] == 6
     assert report["pages"]["ocr"] > 0
 
-    _run([str(AIRFLOW), "dags", "test", "digitize_batch", "--conf", conf], env)
-    again = json.loads((tmp_path / "var" / "objects" / "reports" / "lo-af.json").read_text())
+    home.dag_test("digitize_batch", conf)
+    again = json.loads((home.objects / "reports" / "lo-af.json").read_text())
     assert again["counts"]["new"] == 0
     assert again["counts"]["loaded"] == 0
     assert again["counts"]["already_done"] == 6
 
-    shown = _run([sohoa, "report", "lo-af"], env)
+    shown = home.run([str(SOHOA), "report", "lo-af"])
     assert "Báo cáo lô" in shown
