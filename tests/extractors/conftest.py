@@ -19,7 +19,7 @@ REAL = Path(__file__).parents[2].parent / "shared/data/real"
 
 def require_real() -> Path:
     if not REAL.is_dir():
-        pytest.skip(f"real documents not found at {REAL}")
+        pytest.skip(reason=f"real documents not found at {REAL}")
     return REAL
 
 

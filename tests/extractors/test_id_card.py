@@ -37,7 +37,7 @@ CARD_LINES = [
 
 def draw_card(path: Path) -> None:
     if not (FONT_DIR / "DejaVuSans.ttf").exists():
-        pytest.skip("DejaVu fonts not installed")
+        pytest.skip(reason="DejaVu fonts not installed")
     regular = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 30)
     bold = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 32)
     image = Image.new("RGB", (1400, 900), (235, 242, 236))

@@ -29,7 +29,7 @@ def text_page(
     try:
         font = ImageFont.truetype(FONT, font_px)
     except OSError:
-        pytest.skip("DejaVu fonts not installed")
+        pytest.skip(reason="DejaVu fonts not installed")
     for i in range(lines):
         draw.text((120, 150 + i * int(font_px * 1.7)), LINE, fill=0, font=font)
     return page

@@ -53,7 +53,7 @@ def _page(number_gap: str, day_gap: str) -> tuple[PageText, Image.Image]:
     try:
         font = ImageFont.truetype(FONT, 34)
     except OSError:
-        pytest.skip("DejaVu fonts not installed")
+        pytest.skip(reason="DejaVu fonts not installed")
     draw.text((250, 200), number_gap, fill="black", font=font)
     draw.text((1080, 200), day_gap, fill="black", font=font)
     h = 36

@@ -37,7 +37,7 @@ def _services_reachable() -> str | None:
 def test_distributed_run_loses_and_duplicates_nothing_even_when_a_worker_dies() -> None:
     reason = _services_reachable()
     if reason:
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
     spec = importlib.util.spec_from_file_location(
         "distributed_run", REPO / "bench" / "distributed_run.py"
     )

@@ -67,7 +67,7 @@ def pg_server() -> Iterator[PgServer]:
         with admin.connect():
             pass
     except sa.exc.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at SOHOA_TEST_PG_URL: {exc.orig}")
+        pytest.skip(reason=f"PostgreSQL not reachable at SOHOA_TEST_PG_URL: {exc.orig}")
     server = PgServer(admin)
     yield server
     for name in list(server.created):

@@ -35,6 +35,6 @@ def test_the_database_refuses_to_change_audit_entries(logged: Engine, statement)
 
 def test_postgresql_also_refuses_truncate(logged: Engine, dialect: str) -> None:
     if dialect != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE")
+        pytest.skip(reason="SQLite has no TRUNCATE")
     with pytest.raises(sa.exc.IntegrityError, match="append-only"), logged.begin() as conn:
         conn.exec_driver_sql("TRUNCATE audit_log")

@@ -81,7 +81,7 @@ def wh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f"CREATE DATABASE {name}")
         except sa.exc.OperationalError as exc:
-            pytest.skip(f"PostgreSQL not reachable: {exc.orig}")
+            pytest.skip(reason=f"PostgreSQL not reachable: {exc.orig}")
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     runtime = Runtime(Settings(database_url=url, storage_url=objects, secret_key="test-secret"))
     upgrade(runtime.engine)

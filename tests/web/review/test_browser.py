@@ -105,7 +105,7 @@ def server(tmp_path: Path, sqlite_template: Path) -> Iterator[Server]:
 @pytest.fixture
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+        pytest.skip(reason="Debian's chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
