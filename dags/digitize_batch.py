@@ -19,12 +19,7 @@ settings = get_settings()
 
 DOCUMENTS_LOADED = Asset(name="sohoa_documents_loaded", uri="sohoa://warehouse/documents")
 
-default_args = {
-    "retries": settings.task_retries,
-    "retry_delay": timedelta(seconds=settings.task_retry_delay_seconds),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=10),
-}
+default_args = settings.retry_args(max_retry_delay=timedelta(minutes=10))
 
 
 def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:

@@ -24,12 +24,7 @@ from sohoa.settings import get_settings
 
 settings = get_settings()
 
-default_args = {
-    "retries": settings.task_retries,
-    "retry_delay": timedelta(seconds=settings.task_retry_delay_seconds),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=5),
-}
+default_args = settings.retry_args(max_retry_delay=timedelta(minutes=5))
 
 
 @dag(

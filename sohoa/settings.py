@@ -8,8 +8,10 @@ refuses to start without the secrets it needs (`Settings.check`).
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -101,6 +103,17 @@ class Settings(BaseSettings):
         if not value or not all(part.isalnum() or part == "_" for part in value.split("+")):
             raise ValueError("SOHOA_OCR_LANG must look like 'vie' or 'vie+eng'")
         return value
+
+    def retry_args(self, max_retry_delay: timedelta) -> dict[str, Any]:
+        """Airflow `default_args` for retries after outages: `task_retries` tries, starting at
+        `task_retry_delay_seconds` and doubling up to `max_retry_delay` (plain values: building
+        them needs no Airflow import)."""
+        return {
+            "retries": self.task_retries,
+            "retry_delay": timedelta(seconds=self.task_retry_delay_seconds),
+            "retry_exponential_backoff": 2.0,
+            "max_retry_delay": max_retry_delay,
+        }
 
     @property
     def embedded(self) -> bool:

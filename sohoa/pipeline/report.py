@@ -17,17 +17,8 @@ from rich.table import Table
 
 from loaders.batch_report import run_summary
 from sohoa.runtime import Runtime
+from sohoa.vocabulary import doc_type_label
 from storage import ObjectNotFound, layout
-
-DOC_TYPE_LABELS = {
-    "id_card": "Căn cước / CCCD",
-    "birth_certificate": "Giấy khai sinh",
-    "enterprise_registration": "Giấy chứng nhận đăng ký doanh nghiệp",
-    "land_use_certificate": "Giấy chứng nhận quyền sử dụng đất",
-    "admin_document": "Văn bản hành chính",
-    "application_form": "Đơn, tờ khai",
-    "unknown": "Chưa nhận dạng được",
-}
 
 
 def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[str, Any]:
@@ -113,7 +104,7 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
     types.add_column("Loại")
     types.add_column("Số tài liệu", justify="right")
     for doc_type, n in sorted(docs["by_type"].items(), key=lambda kv: -kv[1]):
-        types.add_row(DOC_TYPE_LABELS.get(doc_type, doc_type), str(n))
+        types.add_row(doc_type_label(doc_type), str(n))
 
     parts: list[Any] = [head, types]
     if report["quarantined"]:

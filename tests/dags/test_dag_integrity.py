@@ -34,6 +34,9 @@ def test_digitize_batch_shape_and_params() -> None:
     assert set(dag.task_ids) == {"intake", "process", "load", "report"}
     assert dag.get_task("process").pool == os.environ.get("SOHOA_OCR_POOL", "sohoa_ocr")
     assert dag.params["reprocess"] is False
+    # Retries come from the settings (tests set SOHOA_TASK_RETRIES=0: dag.test waits real delays).
+    assert dag.get_task("process").retries == 0
+    assert dag.get_task("process").retry_exponential_backoff
     assert dag.get_task("report").outlets, "an Asset event tells downstream DAGs a batch loaded"
 
 

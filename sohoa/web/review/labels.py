@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from loaders import review_queue
 from loaders.identity import EVIDENCE_CMND, EVIDENCE_NAME_DOB, EVIDENCE_NAME_DOB_OTHER_ID
+from sohoa.vocabulary import DOC_TYPE_LABELS
 
-DOC_TYPES = {
-    "id_card": "Thẻ căn cước / CCCD",
-    "birth_certificate": "Giấy khai sinh",
-    "enterprise_registration": "Giấy chứng nhận đăng ký doanh nghiệp",
-    "land_use_certificate": "Giấy chứng nhận quyền sử dụng đất",
-    "admin_document": "Văn bản hành chính",
-    "application_form": "Đơn, tờ khai",
-    "unknown": "Chưa xác định loại",
-}
+DOC_TYPES = DOC_TYPE_LABELS
 
 FIELDS = {
     "id_number": "Số định danh cá nhân",
