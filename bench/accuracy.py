@@ -175,7 +175,9 @@ def run_ours(path: Path, *, preprocess: bool = True, refine: bool = True) -> Out
             images[1] = image
     extraction = extract(pages, sha256="bench", today=TODAY)
     if refine:
-        extraction = finish_extraction(extraction, pages, images, engine, read_signatures(path))
+        extraction = finish_extraction(
+            extraction, pages, images, engine, read_signatures(path), today=TODAY
+        )
     seconds = time.perf_counter() - started
     out = Outcome("\n".join(p.text for p in pages), seconds / max(1, len(pages)))
     out.fields, out.kind = _fields(extraction)

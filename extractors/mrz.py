@@ -20,6 +20,8 @@ composite check digit then proves whether the rebuilt line is the printed one.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -77,6 +79,7 @@ class Mrz:
     name: str  # "NGUYEN VAN AN" (no diacritics)
     checks: tuple[MrzCheck, ...] = field(default=())
     repaired: bool = False
+    corrected: bool = False  # digits changed so that the check digits hold (never "confirmed")
 
     def ok(self, name: str) -> bool:
         return any(c.name == name and c.ok for c in self.checks)
@@ -162,6 +165,15 @@ def parse_mrz(line1: str, line2: str, line3: str = "") -> Mrz | None:
         MrzCheck("composite", bool(composite) and check_digit(composite_text) == composite)
     )
 
+    if not all(c.ok for c in checks):
+        # OCR confuses a few digit shapes (0/8/6, 1/7, 5/6, …). When exactly one correction of at
+        # most two such slips makes every check digit hold, it is very likely the printed line;
+        # it is marked corrected, so a steward still confirms it.
+        fixed = _repair_by_checks(c1, c2)
+        if fixed is not None:
+            repaired_mrz = parse_mrz(fixed[0], fixed[1], l3)
+            if repaired_mrz is not None and repaired_mrz.all_ok:
+                return dataclasses.replace(repaired_mrz, repaired=True, corrected=True)
     id_number = optional if optional.isdigit() and optional.endswith(doc) else None
     if id_number is None and optional.isdigit() and len(optional) == 12:
         id_number = optional  # the document number disagrees; a finding will say so
@@ -180,6 +192,68 @@ def parse_mrz(line1: str, line2: str, line3: str = "") -> Mrz | None:
         name=_name(l3),
         checks=tuple(checks),
         repaired=repaired,
+    )
+
+
+# Digits OCR takes for one another on the OCR-B line, both ways.
+_DIGIT_SLIPS = {
+    "0": "869", "8": "036", "6": "058", "9": "08", "5": "63", "3": "85", "1": "74", "7": "12",
+    "4": "1", "2": "7",
+}  # fmt: skip
+# Where the digits the check digits protect sit in the canonical lines: (line, start, end), the
+# check digit included; the optional data's first three digits (the ID's province code) and the
+# composite check digit are covered by the composite only.
+_CHECKED_SPANS = ((0, 5, 15), (1, 0, 7), (1, 8, 15), (0, 15, 18), (1, 29, 30))
+MAX_SLIPS = 2
+
+
+def _repair_by_checks(line1: str, line2: str) -> tuple[str, str] | None:
+    """The one correction of at most MAX_SLIPS look-alike digits in the canonical lines that makes
+    every check digit hold, or None when there is none or more than one (a steward decides)."""
+    lines = (line1, line2)
+    if _all_checks_hold(lines):
+        return None
+    slips = [
+        (li, pos, other)
+        for li, start, end in _CHECKED_SPANS
+        for pos in range(start, min(end, len(lines[li])))
+        for other in _DIGIT_SLIPS.get(lines[li][pos], "")
+    ]
+    for count in range(1, MAX_SLIPS + 1):
+        found = set()
+        for combo in itertools.combinations(slips, count):
+            if len({(li, pos) for li, pos, _ in combo}) < count:
+                continue
+            trial = [list(line1), list(line2)]
+            for li, pos, other in combo:
+                trial[li][pos] = other
+            candidate = ("".join(trial[0]), "".join(trial[1]))
+            if _all_checks_hold(candidate):
+                found.add(candidate)
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
+
+
+def _all_checks_hold(lines: tuple[str, str]) -> bool:
+    l1, l2 = lines
+    if len(l1) != 30 or len(l2) != 30:
+        return False
+    parts = [(l1[5:14], l1[14]), (l2[0:6], l2[6])]
+    if l2[8:14] != "<<<<<<":
+        parts.append((l2[8:14], l2[14]))
+    if not all(text.isdigit() and check_digit(text) == cd for text, cd in parts):
+        return False
+    composite = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
+    personal_id = l1[15:27]
+    return (
+        check_digit(composite) == l2[29]
+        and personal_id.isdigit()
+        and personal_id.endswith(l1[5:14])
+        # The ID's 5th–6th digits are the birth year (DOMAIN.md §2), and dates are dates.
+        and personal_id[4:6] == l2[0:2]
+        and _yymmdd(l2[0:6], 2000) is not None
+        and (l2[8:14] == "<<<<<<" or _yymmdd(l2[8:14], 2000) is not None)
     )
 
 

@@ -417,10 +417,44 @@ def finish_extraction(
     images: Mapping[int, Image.Image],
     engine: Any,
     signatures: list[dict[str, Any]],
+    *,
+    today: date | None = None,
 ) -> Extraction:
-    """What the pipeline and `sohoa extract` both do after `extract()`: record the file's digital
+    """What the pipeline and `sohoa extract` both do after `extract()`: read an ID card's values
+    again where the first pass failed (the MRZ when its check digits fail, the band of a value
+    that was not found) and extract again from the better reading, record the file's digital
     signatures (and cross-check the issue date with them), then re-read handwritten digits
-    (whose plausibility check uses the signing date). One function, so both give the same result."""
+    (whose plausibility check uses the signing date). One function, so both give the same
+    result. `today` is what `extract` was given (None: the clock)."""
+    extraction = second_card_reading(extraction, pages, images, engine, today)
     if signatures:
         extraction = with_signatures(extraction, signatures)
     return reread_handwritten(extraction, pages, images, engine)
+
+
+def second_card_reading(
+    extraction: Extraction,
+    pages: Sequence[PageText],
+    images: Mapping[int, Image.Image],
+    engine: Any,
+    today: date | None = None,
+) -> Extraction:
+    """An ID card extracted again after a targeted second reading, when that adds values."""
+    from extractors import card_reread
+    from extractors.document import extract  # extract() does not call back here
+    from extractors.mrz_reread import reread_mrz
+
+    if extraction.doc_type.value != "id_card":
+        return extraction
+
+    def again(better: Sequence[PageText]) -> Extraction:
+        hint = extraction.doc_type.value
+        return extract(better, sha256=extraction.sha256, hint=hint, today=today)
+
+    current = list(pages)
+    if any(f.code.startswith("mrz.") for f in extraction.findings):
+        better = reread_mrz(current, images, engine)
+        if better is not None:
+            # The check digits judged the new lines (reread_mrz keeps them only when more hold).
+            extraction, current = again(better), better
+    return card_reread.reread_card(extraction, current, images, engine, again)

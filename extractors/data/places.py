@@ -89,3 +89,33 @@ def province_of_address(address: str) -> ProvinceMatch | None:
     if not parts:
         return None
     return match_province(parts[-1])
+
+
+_UNIT_PREFIX = re.compile(
+    r"^\s*((?:Tỉnh|tỉnh|TỈNH|Thành phố|thành phố|THÀNH PHỐ|TP\.?)\s+)?(.+?)\s*$"
+)
+
+
+def restore_province_marks(text: str) -> tuple[str, bool]:
+    """ "Xã Tân Lập, Tỉnh Đống Tháp" → ("Xã Tân Lập, Tỉnh Đồng Tháp", True): a province name
+    whose letters OCR misread is restored from the closed list of provinces. Any comma-separated
+    part whose folded form is exactly a province's is given the province's marks (a town of the
+    same name is written the same way); the last part, where an address names its province, is
+    also restored when it is only close to one (one misread vowel: "Thanh Húa")."""
+    parts = text.split(",")
+    changed = False
+    for i, part in enumerate(parts):
+        m = _UNIT_PREFIX.match(part)
+        if m is None:
+            continue
+        name = m.group(2).strip()
+        last = i == len(parts) - 1 and len(parts) > 1
+        match = match_province(name) if last else _index().get(province_key(name))
+        if match is None or "-" in match.name or match.name == name:
+            continue
+        if fold(match.name) != fold(name) and not (last and len(match.name) == len(name)):
+            continue
+        lead = part[: len(part) - len(part.lstrip())]
+        parts[i] = lead + (m.group(1) or "").lstrip() + match.name
+        changed = True
+    return ",".join(parts), changed

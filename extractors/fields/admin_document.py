@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from extractors.classify import ADMIN_KINDS, QUOC_HIEU
 from extractors.fields.common import (
     Line,
+    column_parts,
     make_field,
     make_line,
+    name_below,
     page_lines,
     parse_date,
 )
@@ -49,6 +51,8 @@ BODY_STARTS = (
     "NGAY 9",
 )
 SIGNING_PREFIXES = ("TM.", "KT.", "TL.", "Q.", "TUQ.")
+# A signing title printed alone (a chairman signing in his own name has no "TM." line).
+SIGNING_TITLES = ("CHU TICH", "PHO CHU TICH", "THU TUONG", "GIAM DOC", "BO TRUONG", "TRUONG BAN")
 
 _NUMBER_LINE = re.compile(r"^\W{0,3}S[ỐốOoÓóỒồỔổÔô0]\s*[:;.]\s*", re.IGNORECASE)
 _NUMBER_SYMBOL = re.compile(
@@ -264,7 +268,7 @@ def _sentence_case(text: str) -> str:
     def capitalize_place(m: re.Match[str]) -> str:
         return m.group(1) + " ".join(p[:1].upper() + p[1:] for p in m.group(2).split())
 
-    pattern = r"((?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn) )([^,;/]+)"
+    pattern = r"((?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường) )([^,;/]+)"
     return re.sub(pattern, capitalize_place, lowered)
 
 
@@ -347,28 +351,16 @@ def _mostly_upper(text: str) -> bool:
 
 
 def _signer(page: PageText) -> Field | None:
-    """The name under the signing block (TM./KT./TL. … then the title, the signature, the name)."""
+    """The name under the signing block (TM./KT./TL. … then the title, the signature, the name).
+    The block sits in the right column and often shares OCR lines with "Nơi nhận:" on the left."""
     lines = page_lines(page)
-    block_start = None
+    block: tuple[int, Line] | None = None
     for i, line in enumerate(lines):
-        if line.text.upper().startswith(SIGNING_PREFIXES) or fold(line.text) in (
-            "CHU TICH",
-            "THU TUONG",
-            "GIAM DOC",
-            "BO TRUONG",
-            "TRUONG BAN",
-        ):
-            block_start = i
-            if line.box.left > page.width * 0.4:
-                break
-    if block_start is None:
+        for part in column_parts(line):
+            if part.box.left < page.width * 0.4:
+                continue
+            if part.text.upper().startswith(SIGNING_PREFIXES) or fold(part.text) in SIGNING_TITLES:
+                block = block or (i, part)
+    if block is None:
         return None
-    for line in lines[block_start + 1 : block_start + 12]:
-        words = [w for w in line.words if w.box.left > page.width * 0.4]
-        parts = [w.text for w in words]
-        if 2 <= len(parts) <= 5 and all(
-            p[:1].isupper() and p[1:].islower() and p.isalpha() for p in parts
-        ):
-            name = " ".join(parts)
-            return make_field("signer", name, name, words, page=page.number, kind="name")
-    return None
+    return name_below(lines, block[0], block[1].box, max_lines=12)

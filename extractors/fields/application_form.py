@@ -44,8 +44,10 @@ APPLICANT: tuple[FieldSpec, ...] = (
               "id12", vi="Số định danh cá nhân", required=False),
     FieldSpec("phone", ("SO DIEN THOAI LIEN HE", "SO DIEN THOAI"), "digits", vi="Số điện thoại",
               required=False),
-    FieldSpec("place_of_residence", ("NOI CU TRU", "NOI THUONG TRU"), rows=2, vi="Nơi cư trú",
-              required=False),
+    # CT01 prints the (new) residence as "Địa chỉ:" under "Nội dung đề nghị".
+    FieldSpec("place_of_residence", ("NOI CU TRU", "NOI THUONG TRU", "DIA CHI"), rows=2,
+              vi="Nơi cư trú", required=False),
+    FieldSpec("email", ("DIA CHI EMAIL", "EMAIL"), vi="Email", required=False),
     FieldSpec("head_of_household_full_name", ("HO, CHU DEM VA TEN CHU HO",), "name",
               vi="Họ tên chủ hộ", required=False),
     FieldSpec("relationship_to_head", ("MOI QUAN HE VOI CHU HO",), vi="Quan hệ với chủ hộ",

@@ -74,7 +74,7 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
     fields: dict[str, Field] = {}
     findings: list[Finding] = []
     parts = (
-        (HEADER, section(lines, ("SO:", "SO :"), child_start), True),
+        (HEADER, section(lines, ("SO:", "SO :", "SO.", "SO;"), child_start), True),
         (CHILD, section(lines, ("HO, CHU DEM, TEN",), MOTHER + FATHER + DECLARANT), True),
         (MOTHER_SPECS, section(lines, MOTHER, FATHER + DECLARANT), True),
         (FATHER_SPECS, section(lines, FATHER, DECLARANT), False),

@@ -9,6 +9,7 @@ from datetime import date
 
 from extractors.confidence import field_confidence
 from extractors.data import family_names
+from extractors.data.places import restore_province_marks
 from extractors.records import Box, Field, Finding, PageText, Severity, SubjectRef, Word
 from extractors.text import fold, nfc, similarity
 
@@ -105,6 +106,9 @@ def make_field(
     """A Field whose confidence follows `extractors.confidence` (OCR word confidences, the kind of
     value, repairs; words of a real text layer carry confidence 1.0, see `records.Word`)."""
     text_layer = bool(words) and all(w.confidence >= 1.0 for w in words)
+    if kind == "text" and not text_layer:
+        value, restored = restore_province_marks(value)
+        repaired = repaired or restored
     confidence = field_confidence(words, kind=kind, repaired=repaired, text_layer=text_layer)
     return Field(
         name=name,
@@ -315,6 +319,7 @@ def _label_threshold(label: str) -> float:
 
 
 _SEPARATORS_ALL = " :/.;,-_|"
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}|[a-zđ])[.)]$")
 _FOOTNOTE = re.compile(r"\(\d\)")
 
 
@@ -378,6 +383,8 @@ def value_words(
             continue
         if any(h.line == li and h.last > start for h in hits):
             break  # the next label in this column
+        if any(_ITEM_NUMBER.match(w.text) for w in ln.words[:start]):
+            break  # "11. Những thành viên …": the form's next numbered item
         segment = _segment([w for w in ln.words[start:] if w.text.strip(_SEPARATORS_ALL)], height)
         if not segment:
             continue
@@ -529,24 +536,50 @@ def _starts(line: Line, prefixes: Sequence[str]) -> bool:
     return any(similarity(folded[: len(p)], p) >= 0.94 for p in prefixes)
 
 
+def column_parts(line: Line) -> list[Line]:
+    """A line split where a gap wider than GAP_BREAK word heights separates two columns: a form
+    prints "Nơi nhận:" and "TM. ỦY BAN NHÂN DÂN" on one row, OCR returns them as one line."""
+    if not line.words:
+        return []
+    height = _word_height(line.words)
+    parts: list[list[Word]] = [[line.words[0]]]
+    for w in line.words[1:]:
+        if w.box.left - parts[-1][-1].box.right > GAP_BREAK * height:
+            parts.append([w])
+        else:
+            parts[-1].append(w)
+    return [make_line(line.page, p) for p in parts]
+
+
+def _is_name_word(text: str) -> bool:
+    return bool(re.fullmatch(r"[^\W\d_]+", text)) and text[:1].isupper() and text[1:].islower()
+
+
+def name_below(lines: Sequence[Line], start: int, heading: Box, max_lines: int = 8) -> Field | None:
+    """The signer's name: in the `max_lines` lines after `start`, the first run of 2–5 capitalized
+    words (not all capitals) centred under `heading` (the signing title). Words of another column
+    on the same OCR line (a footer, "Nơi nhận") are left out by position, not by text."""
+    centre = (heading.left + heading.right) / 2
+    reach = max(heading.width, 200) * 0.75
+    for line in lines[start + 1 : start + 1 + max_lines]:
+        for part in column_parts(line):
+            mid = (part.box.left + part.box.right) / 2
+            if abs(mid - centre) > reach:
+                continue
+            words = [w for w in part.words if w.text.strip(".,")]
+            if 2 <= len(words) <= 5 and all(_is_name_word(w.text) for w in words):
+                name = " ".join(w.text for w in words)
+                return make_field("signer", name, name, words, page=line.page, kind="name")
+    return None
+
+
 def signer_below(lines: Sequence[Line], heading: Sequence[str], skip: int = 0) -> Field | None:
-    """The signer's name: the first line of 2–5 capitalized words (not all capitals) printed under
-    the signature heading (after at most `skip` title lines)."""
-    start = next((i for i, ln in enumerate(lines) if _starts(ln, heading)), None)
-    if start is None:
-        return None
-    heading_box = lines[start].box
-    for line in lines[start + 1 : start + 8 + skip]:
-        parts = [w for w in line.words if re.fullmatch(r"[^\W\d_]+", w.text)]
-        if len(parts) != len(line.words) or not 2 <= len(parts) <= 5:
-            continue
-        if abs((line.box.left + line.box.right) - (heading_box.left + heading_box.right)) > (
-            heading_box.width
-        ):
-            continue
-        if all(w.text[:1].isupper() and w.text[1:].islower() for w in parts):
-            name = " ".join(w.text for w in parts)
-            return make_field("signer", name, name, parts, page=line.page, kind="name")
+    """The signer's name under the signature heading (after at most `skip` title lines); the
+    heading may share its OCR line with another column."""
+    for i, line in enumerate(lines):
+        for part in column_parts(line):
+            if _starts(part, heading):
+                return name_below(lines, i, part.box, max_lines=8 + skip)
     return None
 
 

@@ -44,6 +44,11 @@ NAMES: tuple[FieldSpec, ...] = (
 OFFICE: tuple[FieldSpec, ...] = (
     FieldSpec("head_office_address", ("DIA CHI",), rows=2, vi="Địa chỉ trụ sở chính"),
     FieldSpec("charter_capital", ("VON DIEU LE",), "money", vi="Vốn điều lệ"),
+    # The contact rows under the address: read so that they end the address, kept as printed.
+    FieldSpec("head_office_phone", ("DIEN THOAI",), vi="Điện thoại", required=False),
+    FieldSpec("head_office_fax", ("FAX",), vi="Fax", required=False),
+    FieldSpec("head_office_email", ("EMAIL",), vi="Email", required=False),
+    FieldSpec("head_office_website", ("WEBSITE",), vi="Website", required=False),
 )
 REPRESENTATIVE: tuple[FieldSpec, ...] = (
     FieldSpec("legal_representative_full_name", ("HO VA TEN",), "name",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from extractors.fields.common import (
     NO_EXPIRY,
@@ -23,6 +24,7 @@ from extractors.fields.common import (
     make_field,
     missing_finding,
     missing_findings,
+    name_below,
     page_lines,
     title_case_name,
 )
@@ -186,15 +188,8 @@ def _id_number(lines: list[Line]) -> Field | None:
 def _signer(lines: list[Line]) -> Field | None:
     """The name printed under the director's title on the chip back (title case, 2–5 words)."""
     for i, line in enumerate(lines):
-        if DIRECTOR_LINE not in fold(line.text) and "CUC CANH SAT" not in fold(line.text):
-            continue
-        for below in lines[i + 1 : i + 5]:
-            parts = [w for w in below.words if re.fullmatch(r"[^\W\d_]+", w.text)]
-            if 2 <= len(parts) <= 5 and all(
-                w.text[:1].isupper() and w.text[1:].islower() for w in parts
-            ):
-                name = " ".join(w.text for w in parts)
-                return make_field(
-                    "signer", title_case_name(name), name, parts, page=below.page, kind="name"
-                )
+        if DIRECTOR_LINE in fold(line.text) or "CUC CANH SAT" in fold(line.text):
+            field = name_below(lines, i, line.box, max_lines=5)
+            if field is not None:
+                return replace(field, value=title_case_name(field.value))
     return None

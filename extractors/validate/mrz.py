@@ -53,6 +53,8 @@ def validate_mrz(mrz: Mrz) -> list[Finding]:
 def confirmed_by_mrz(mrz: Mrz) -> dict[str, str]:
     """Field name → the value the MRZ proves with its check digits."""
     out: dict[str, str] = {}
+    if mrz.corrected:  # the check digits chose the correction, so they cannot also confirm it
+        return out
     number = mrz.id_number
     checked = number and mrz.ok("document_number") and mrz.ok("composite")
     if number and checked and number.endswith(mrz.document_number):

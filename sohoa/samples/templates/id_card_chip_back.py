@@ -86,10 +86,14 @@ def build(rng: random.Random) -> Document:
     x = ox + 40
     y = oy + 256
     page.text(x, y, "Đặc điểm nhận dạng / Personal identification:", LABEL, 25)
-    for line in wrap(marks, VALUE, 29, 700)[:2]:
-        y += 42
+    marks_lines = wrap(marks, VALUE, 29, 700)[:2]
+    # A printed card keeps its layout: two lines of marks are set tighter, so that the signer's
+    # name stays clear of the MRZ below it (OCR merges touching lines).
+    step = 42 if len(marks_lines) == 1 else 36
+    for line in marks_lines:
+        y += step
         page.text(x, y, line, VALUE, 29)
-    y += 62
+    y += 62 if len(marks_lines) == 1 else 50
     page.label_value(
         x, y, "Ngày, tháng, năm / Date, month, year:", dmy(issued),
         label_font=LABEL, label_size=25, value_size=30,

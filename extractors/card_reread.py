@@ -1,0 +1,169 @@
+"""A second, targeted reading of the ID-card values the first pass could not read.
+
+Tesseract's page layout analysis sometimes drops a whole line of a card: the big bold ID number
+of the 2024 card under its label is the usual victim (read as a picture), or a noisy date of
+birth. The label is there, so we know where the value must be. Here the band where a missing
+value is printed (under its label, or right of it on the label's row) is cut from the page image
+and read as one line of text; the words of that band replace whatever the first pass had there,
+and the caller extracts the page again. The second reading is accepted only when it adds values
+and changes none of the values the first pass already had (`accept`), so it cannot make a card
+worse; what it adds goes through the same parsing, validation and confidence as any value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from PIL import Image
+
+from extractors.fields.common import FieldSpec, LabelHit, find_hits, page_lines
+from extractors.fields.id_card import ID_LABELS, SPECS
+from extractors.records import Box, Extraction, PageSource, PageText, Word
+
+LINE_CONFIG = "--psm 7"
+# Block numbers no OCR page uses, so each re-read band forms its own line.
+REREAD_BLOCK = 20_000
+BAND_HEIGHT = 2.6  # label heights below the label that the value line may take
+PAD = 16  # white pixels around a band: Tesseract misreads glyphs that touch the image edge
+
+
+class LineReader(Protocol):
+    def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]: ...
+
+
+def line_reader(engine: Any) -> LineReader | None:
+    """The engine's own `line_reader()` when it has one (tests), else Tesseract reading one line."""
+    if engine is None:
+        return None
+    if hasattr(engine, "line_reader"):
+        return engine.line_reader()  # type: ignore[no-any-return]
+    if getattr(engine, "name", "") == "tesseract":
+        from extractors.ocr.tesseract import TesseractEngine
+
+        return TesseractEngine(config=LINE_CONFIG)
+    return None
+
+
+def missing_card_fields(extraction: Extraction) -> list[str]:
+    """Names of the card values the first pass left out (each has a `<name>.missing` finding)."""
+    return [
+        f.field
+        for f in extraction.findings
+        if f.field and f.code == f"{f.field}.missing" and f.field != "mrz"
+    ]
+
+
+def reread_card(
+    extraction: Extraction,
+    pages: Sequence[PageText],
+    images: Mapping[int, Image.Image],
+    engine: Any,
+    extract_again: Callable[[Sequence[PageText]], Extraction],
+    *,
+    timeout: int = 30,
+) -> Extraction:
+    """`extraction` with the missing values found by reading their bands again: for each, the band
+    right of its label, then the one under it, until a reading that `accept`s."""
+    missing = missing_card_fields(extraction)
+    reader = line_reader(engine)
+    if not missing or reader is None or not pages:
+        return extraction
+    image = images.get(pages[0].number)
+    if image is None or pages[0].source is not PageSource.OCR:
+        return extraction
+    variant = extraction.attributes.get("variant", "cccd_chip")
+    side = extraction.attributes.get("side", "front")
+    specs = {s.name: s for s in SPECS.get((variant, side), ())}
+    specs["id_number"] = FieldSpec("id_number", ID_LABELS, "id12")
+    current = list(pages)
+    for n, name in enumerate(missing):
+        spec = specs.get(name)
+        if spec is None or spec.rows > 1:  # one line is read; addresses are left to a steward
+            continue
+        page = current[0]
+        lines = page_lines(page)
+        hit = _best_hit(find_hits(lines, (spec,)))
+        if hit is None:
+            continue
+        label_words = {id(w) for w in lines[hit.line].words[hit.first : hit.last]}
+        for band in _bands(hit.box, spec, page):
+            new = _read_band(image, band, reader, page, REREAD_BLOCK + n, timeout)
+            if not new:
+                continue
+            kept = [w for w in page.words if id(w) in label_words or not _inside(w.box, band)]
+            notes = (*page.notes, f"{name}: re-read")
+            trial = [replace(page, words=(*kept, *new), notes=notes), *current[1:]]
+            candidate = extract_again(trial)
+            if accept(extraction, candidate) and candidate.field(name) is not None:
+                extraction, current = candidate, trial
+                break
+    return extraction
+
+
+def _read_band(
+    image: Image.Image,
+    band: tuple[int, int, int, int],
+    reader: LineReader,
+    page: PageText,
+    line_id: int,
+    timeout: int,
+) -> list[Word]:
+    lang = page.engine.split()[-1] if page.engine else "vie"
+    crop = _padded(image.crop(band).convert("L"))
+    return [
+        replace(
+            w,
+            box=Box(
+                w.box.left + band[0] - PAD, w.box.top + band[1] - PAD, w.box.width, w.box.height
+            ),
+            block=line_id,
+            line=line_id,
+        )
+        for w in reader.recognize(crop, lang=lang, timeout=timeout)
+    ]
+
+
+def accept(before: Extraction, after: Extraction) -> bool:
+    """The second extraction is kept when it has more values and every value of the first is
+    still there, unchanged."""
+    old = {f.name: f.value for f in before.fields}
+    new = {f.name: f.value for f in after.fields}
+    return len(new) > len(old) and all(new.get(k) == v for k, v in old.items())
+
+
+def _best_hit(hits: Sequence[LabelHit]) -> LabelHit | None:
+    return max(hits, key=lambda h: h.last - h.first, default=None)
+
+
+def _bands(label: Box, spec: FieldSpec, page: PageText) -> list[tuple[int, int, int, int]]:
+    """Where the value may be printed: right of the label on its row (unless the spec says the
+    value is always below), then the line under the label, in the label's column."""
+    h = max(label.height, 12)
+    # Not past the rightmost text of the page: the card's edge and background read as letters.
+    text_right = max((w.box.right for w in page.words), default=page.width)
+    right = min(page.width, text_right + h)
+    candidates = []
+    if spec.same_row:
+        candidates.append((label.right + h // 2, label.top - h // 2, right, label.bottom + h // 2))
+    candidates.append(
+        (label.left - h, label.bottom - h // 4, right, label.bottom + BAND_HEIGHT * h)
+    )
+    bands = []
+    for left, top, r, bottom in candidates:
+        left, top, bottom = max(0, left), max(0, top), min(page.height, bottom)
+        if r - left >= 2 * h and bottom - top >= h // 2:
+            bands.append((int(left), int(top), int(r), int(bottom)))
+    return bands
+
+
+def _padded(image: Image.Image) -> Image.Image:
+    canvas = Image.new("L", (image.width + 2 * PAD, image.height + 2 * PAD), 255)
+    canvas.paste(image, (PAD, PAD))
+    return canvas
+
+
+def _inside(box: Box, band: tuple[int, int, int, int]) -> bool:
+    cx, cy = box.left + box.width / 2, box.top + box.height / 2
+    return band[0] <= cx <= band[2] and band[1] <= cy <= band[3]
