@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
+import cv2
+import numpy as np
 from PIL import Image
 
 from extractors.fields.common import FieldSpec, LabelHit, find_hits, page_lines
@@ -87,8 +89,9 @@ def reread_card(
         hit = _best_hit(find_hits(lines, (spec,)))
         if hit is None:
             continue
-        label_words = {id(w) for w in lines[hit.line].words[hit.first : hit.last]}
-        for band in _bands(hit.box, spec, page):
+        label = lines[hit.line].words[hit.first : hit.last]
+        label_words = {id(w) for w in label}
+        for band in _bands(_label_row(label), spec, page):
             new = _read_band(image, band, reader, page, REREAD_BLOCK + n, timeout)
             if not new:
                 continue
@@ -111,7 +114,7 @@ def _read_band(
     timeout: int,
 ) -> list[Word]:
     lang = page.engine.split()[-1] if page.engine else "vie"
-    crop = _padded(image.crop(band).convert("L"))
+    crop = _padded(_binarized(image.crop(band)))
     return [
         replace(
             w,
@@ -137,6 +140,17 @@ def _best_hit(hits: Sequence[LabelHit]) -> LabelHit | None:
     return max(hits, key=lambda h: h.last - h.first, default=None)
 
 
+def _label_row(words: Sequence[Word]) -> Box:
+    """The label's row by its words' median top and bottom: a speck or a tall mark glued to one
+    word must not stretch the band where the value is looked for."""
+    tops = sorted(w.box.top for w in words)
+    bottoms = sorted(w.box.bottom for w in words)
+    top, bottom = tops[len(tops) // 2], bottoms[len(bottoms) // 2]
+    left = min(w.box.left for w in words)
+    right = max(w.box.right for w in words)
+    return Box(left, top, right - left, max(1, bottom - top))
+
+
 def _bands(label: Box, spec: FieldSpec, page: PageText) -> list[tuple[int, int, int, int]]:
     """Where the value may be printed: right of the label on its row (unless the spec says the
     value is always below), then the line under the label, in the label's column."""
@@ -148,7 +162,7 @@ def _bands(label: Box, spec: FieldSpec, page: PageText) -> list[tuple[int, int, 
     if spec.same_row:
         candidates.append((label.right + h // 2, label.top - h // 2, right, label.bottom + h // 2))
     candidates.append(
-        (label.left - h, label.bottom - h // 4, right, label.bottom + BAND_HEIGHT * h)
+        (label.left - h, label.bottom + h // 5, right, label.bottom + BAND_HEIGHT * h)
     )
     bands = []
     for left, top, r, bottom in candidates:
@@ -156,6 +170,14 @@ def _bands(label: Box, spec: FieldSpec, page: PageText) -> list[tuple[int, int, 
         if r - left >= 2 * h and bottom - top >= h // 2:
             bands.append((int(left), int(top), int(r), int(bottom)))
     return bands
+
+
+def _binarized(image: Image.Image) -> Image.Image:
+    """Otsu's threshold on the band alone: one line has one ink level, and a grey speckled band
+    otherwise reads as noise (measured on heavy-noise cards)."""
+    grey = np.asarray(image.convert("L"))
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return Image.fromarray(binary)
 
 
 def _padded(image: Image.Image) -> Image.Image:

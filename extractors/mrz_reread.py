@@ -18,15 +18,17 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-from extractors.mrz import Mrz, find_mrz
+from extractors.mrz import Mrz, clean_line, find_mrz
 from extractors.records import Box, PageSource, PageText, Word
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_CONFIG = f"--psm 6 -c tessedit_char_whitelist={MRZ_ALPHABET}"
 MRZ_LANG = "eng"
+# Sizes the MRZ crop is read at, in order (1.0 first: it is right most of the time).
+READING_SCALES = (1.0, 0.67, 1.5)
 # A block number no OCR page uses, so the re-read lines form their own lines in reading order.
 REREAD_BLOCK = 10_000
-_MRZ_LIKE = re.compile(r"<<|[I1T]D\s*V\s*N\s*M|VNM<")
+_MRZ_LIKE = re.compile(r"<<|[I1T][D0O]VNM|VNM<")  # on clean_line() text: no spaces, « as <<
 
 
 class MrzReader(Protocol):
@@ -71,24 +73,14 @@ def reread_mrz(
         if image is None or page.source is not PageSource.OCR:
             continue
         lines = _lines(page)
-        old_words = [w for line in lines if _MRZ_LIKE.search(_text(line)) for w in line]
+        old_words = [w for line in lines if _MRZ_LIKE.search(clean_line(_text(line))) for w in line]
         if not old_words:
             continue
         before = find_mrz([_text(line) for line in lines])
         if before is not None and before.all_ok:
             return None
         region = _region(old_words, image)
-        crop = image.crop(region)
-        new_words = [
-            replace(
-                w,
-                box=Box(w.box.left + region[0], w.box.top + region[1], w.box.width, w.box.height),
-                block=REREAD_BLOCK,
-                line=REREAD_BLOCK + w.line,
-            )
-            for w in reader.recognize(crop, lang=MRZ_LANG, timeout=timeout)
-        ]
-        after = find_mrz([_text(line) for line in _lines_of(new_words)])
+        new_words, after = _best_reading(image.crop(region), region, reader, timeout)
         if score(after) <= score(before):
             return None
         old = {id(w) for w in old_words}
@@ -98,6 +90,43 @@ def reread_mrz(
         out[index] = replace(page, words=kept + tuple(new_words), notes=notes)
         return out
     return None
+
+
+def _best_reading(
+    crop: Image.Image, region: tuple[int, int, int, int], reader: MrzReader, timeout: int
+) -> tuple[list[Word], Mrz | None]:
+    """The crop read at a few sizes (OCR-B glyphs read best at a certain height, and a card's
+    scan size varies), the reading with most check digits holding; it stops at the first that
+    passes them all."""
+    best: tuple[list[Word], Mrz | None] = ([], None)
+    for scale in READING_SCALES:
+        image = (
+            crop
+            if scale == 1.0
+            else crop.resize(
+                (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
+            )
+        )
+        words = [
+            replace(
+                w,
+                box=Box(
+                    region[0] + round(w.box.left / scale),
+                    region[1] + round(w.box.top / scale),
+                    max(1, round(w.box.width / scale)),
+                    max(1, round(w.box.height / scale)),
+                ),
+                block=REREAD_BLOCK,
+                line=REREAD_BLOCK + w.line,
+            )
+            for w in reader.recognize(image, lang=MRZ_LANG, timeout=timeout)
+        ]
+        mrz = find_mrz([_text(line) for line in _lines_of(words)])
+        if best[1] is None or score(mrz) > score(best[1]):
+            best = (words, mrz)
+        if mrz is not None and mrz.all_ok:
+            break
+    return best
 
 
 def _lines(page: PageText) -> list[list[Word]]:

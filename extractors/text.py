@@ -13,9 +13,15 @@ from difflib import SequenceMatcher
 _SPACES = re.compile(r"\s+")
 
 
+# Look-alikes OCR returns for Vietnamese letters: the Icelandic eth "Ð" (U+00D0) for "Đ" (U+0110).
+# Vietnamese has no eth, and a symbol such as "QĐ-UBND" must not break on it.
+_LOOKALIKE_LETTERS = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
 def nfc(text: str) -> str:
-    """NFC form: Vietnamese text is NFC from the moment it enters the system."""
-    return unicodedata.normalize("NFC", text)
+    """NFC form: Vietnamese text is NFC from the moment it enters the system (with OCR's
+    look-alike letters replaced by the Vietnamese ones)."""
+    return unicodedata.normalize("NFC", text).translate(_LOOKALIKE_LETTERS)
 
 
 def strip_diacritics(text: str) -> str:

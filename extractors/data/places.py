@@ -96,12 +96,20 @@ _UNIT_PREFIX = re.compile(
 )
 
 
+_INNER_PROVINCE = re.compile(r"\b(tỉnh|thành phố)\s+(\S+(?:\s+\S+){0,3})$", re.IGNORECASE)
+
+
 def restore_province_marks(text: str) -> tuple[str, bool]:
     """ "Xã Tân Lập, Tỉnh Đống Tháp" → ("Xã Tân Lập, Tỉnh Đồng Tháp", True): a province name
     whose letters OCR misread is restored from the closed list of provinces. Any comma-separated
     part whose folded form is exactly a province's is given the province's marks (a town of the
     same name is written the same way); the last part, where an address names its province, is
     also restored when it is only close to one (one misread vowel: "Thanh Húa")."""
+    inner = _INNER_PROVINCE.search(text) if "," not in text else None
+    if inner is not None:  # "Ủy ban nhân dân tỉnh Ninhthuận": the province ends the name
+        head = text[: inner.start(2)]
+        tail, changed = restore_province_marks("x, " + inner.group(2))
+        return (head + tail[3:], True) if changed else (text, False)
     parts = text.split(",")
     changed = False
     for i, part in enumerate(parts):
@@ -113,7 +121,7 @@ def restore_province_marks(text: str) -> tuple[str, bool]:
         match = match_province(name) if last else _index().get(province_key(name))
         if match is None or "-" in match.name or match.name == name:
             continue
-        if fold(match.name) != fold(name) and not (last and len(match.name) == len(name)):
+        if fold(match.name) != fold(name) and not (last and abs(len(match.name) - len(name)) <= 1):
             continue
         lead = part[: len(part) - len(part.lstrip())]
         parts[i] = lead + (m.group(1) or "").lstrip() + match.name

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.classify import ADMIN_KINDS, QUOC_HIEU
+from extractors.classify import ADMIN_KINDS, QUOC_HIEU, SYMBOL_KINDS
 from extractors.fields.common import (
     Line,
     column_parts,
@@ -21,6 +21,7 @@ from extractors.fields.common import (
     name_below,
     page_lines,
     parse_date,
+    restore_phrases,
 )
 from extractors.records import Field, Finding, PageText, Severity, Word
 from extractors.text import fold, fuzzy_find, nfc, similarity
@@ -31,6 +32,15 @@ MOTTO = "DOC LAP - TU DO - HANH PHUC"
 ISSUER_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
 # Words kept capitalized inside an issuer name (proper names of institutions).
 ISSUER_PROPER = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "CHỈ ĐẠO": "Chỉ đạo"}
+# Names of bodies as Decree 30/2020 writes them (capitals included): a misread mark or the
+# sentence-casing of a header printed in capitals is put right by the name.
+ISSUER_PHRASES = (
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Ban Chỉ đạo", "Văn phòng", "Kế hoạch và Đầu tư",
+    "Tài nguyên và Môi trường", "Tư pháp", "Nội vụ", "Tài chính", "Y tế", "Giáo dục và Đào tạo",
+    "Công Thương", "Xây dựng", "Giao thông vận tải", "Nông nghiệp và Phát triển nông thôn",
+    "Nông nghiệp và Môi trường", "Lao động - Thương binh và Xã hội", "Khoa học và Công nghệ",
+    "Thông tin và Truyền thông", "Văn hóa, Thể thao và Du lịch", "Công an", "Dân tộc và Tôn giáo",
+)  # fmt: skip
 LOCALITY_WORDS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THỊ TRẤN")
 # Lines that start the body after the subject (folded prefixes).
 BODY_STARTS = (
@@ -59,6 +69,9 @@ _NUMBER_SYMBOL = re.compile(
     r"^(?P<number>[^\s/]{0,8}?)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?"
     r"(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*-\s*[A-ZĐ0-9][A-Za-zĐđ0-9&.]*)*)"
 )
+# "V/v" (về việc) as OCR reads it: "V/v", "Vv", "V|v", "VWw" (the slash lost or read as a letter).
+_VV = r"V\s*[/|\\lI1]?\s*[VW]{1,2}"
+_SMUDGED_VV = re.compile(r"^V[^A-Z0-9\s]?[VWN]?[^A-Z0-9\s]?$")  # a folded token: "VN", "V#", "VW"
 _PARTY_NUMBER = re.compile(r"^(?P<number>\d{1,6})\s*-\s*(?P<symbol>[A-Z]{1,4}/[A-ZĐ0-9]+)")
 
 
@@ -144,7 +157,7 @@ def _number_symbol(line: Line) -> Field | Finding | None:
     match = _NUMBER_SYMBOL.match(rest) or _PARTY_NUMBER.match(rest)
     if match is None:
         return _missing("number_symbol", f"Không đọc được số, ký hiệu văn bản trong “{line.text}”")
-    symbol = re.sub(r"\s+", "", match.group("symbol"))
+    symbol = re.sub(r"\s+", "", match.group("symbol")).rstrip(".")
     number = match.group("number")
     year = match.groupdict().get("year")
     if not number or not number.isdigit():
@@ -155,11 +168,26 @@ def _number_symbol(line: Line) -> Field | Finding | None:
             "hãy nhập số từ bản scan",
             "number_symbol",
         )
+    symbol, repaired = _undouble_kind(symbol)
     separator = "-" if match.re is _PARTY_NUMBER else "/"
     value = f"{number}{separator}{year}/{symbol}" if year else f"{number}{separator}{symbol}"
     start = prefix.end()
     words = line.words_in(start, start + match.end())
-    return make_field("number_symbol", value, rest[: match.end()], words, page=line.page)
+    return make_field(
+        "number_symbol", value, rest[: match.end()], words, page=line.page, repaired=repaired
+    )
+
+
+def _undouble_kind(symbol: str) -> tuple[str, bool]:
+    """ "QĐĐ-UBND" → ("QĐ-UBND", True): OCR doubled a letter of the document-kind part, and
+    only the undoubled part is a kind the decree lists."""
+    first, sep, rest = symbol.partition("-")
+    if fold(first) in SYMBOL_KINDS:
+        return symbol, False
+    single = re.sub(r"(.)\1", r"\1", first)
+    if single != first and fold(single) in SYMBOL_KINDS:
+        return single + sep + rest, True
+    return symbol, False
 
 
 def _symbol_end(line: Line) -> int:
@@ -231,6 +259,7 @@ def issuer_name(rows: list[str]) -> str:
     """Printed header rows → a readable issuer: "UBND TỈNH QUẢNG NGÃI / BAN CHỈ ĐẠO 138" →
     "Ban Chỉ đạo 138 tỉnh Quảng Ngãi" (the lower row issues; the upper one is its parent)."""
     rows = [re.sub(r"\s+", " ", nfc(r)).strip(" -_—") for r in rows if r.strip(" -_—")]
+    rows = [_locality_marks(r) for r in rows]
     if not rows:
         return ""
     body = rows[-1] if len(rows) > 1 and not _starts_with_locality(rows[-1]) else " ".join(rows)
@@ -238,12 +267,24 @@ def issuer_name(rows: list[str]) -> str:
         parent_place = _locality(" ".join(rows[:-1]))
         if parent_place:
             body = f"{body} {parent_place}"
-    return _sentence_case(body)
+    # The bodies' own names are fixed words: a misread mark in them is restored (the value's
+    # confidence still comes from the OCR of the words, so a doubtful reading is reviewed).
+    return restore_phrases(_sentence_case(body), ISSUER_PHRASES, keep_case=False)[0]
 
 
 def _starts_with_locality(text: str) -> bool:
-    upper = text.upper()
-    return any(upper.startswith(w + " ") for w in LOCALITY_WORDS)
+    folded = fold(text)
+    return any(folded.startswith(fold(w) + " ") for w in LOCALITY_WORDS)
+
+
+def _locality_marks(row: str) -> str:
+    """ "TÍNH QUẢNG NAM" → "TỈNH QUẢNG NAM": a locality word starting a header row, its marks
+    misread (the words are a closed list)."""
+    folded = fold(row)
+    for word in sorted(LOCALITY_WORDS, key=len, reverse=True):
+        if folded.startswith(fold(word) + " ") and not row.upper().startswith(word + " "):
+            return word + row[len(word) :]
+    return row
 
 
 def _locality(text: str) -> str | None:
@@ -279,9 +320,15 @@ def _subject(
     start = None
     for i, line in enumerate(lines):
         folded = fold(line.text)
-        if re.match(r"^\W*V\s*/\s*[VW]\b", folded):
+        if re.match(rf"^\W*{_VV}\b", folded):
             start = i
             break
+    if start is None and number_line is not None and number_line + 1 < len(lines):
+        # A công văn's "V/v" can come out of OCR as one smudged token ("VÑ", "V#"): the block
+        # right under the number line that starts with such a token is the subject all the same.
+        below = lines[number_line + 1]
+        if below.words and _SMUDGED_VV.match(fold(below.words[0].text)):
+            start = number_line + 1
     if start is not None:
         return _collect_subject(page, lines, start, left_column=True)
     title = next(
@@ -325,12 +372,16 @@ def _collect_subject(
             break
         if previous is None:
             upper_title = _mostly_upper(sub.text)
+        if not chosen and _SMUDGED_VV.match(fold(words[0].text)):
+            words = words[1:]
+            sub = make_line(line.page, words)
+            folded = fold(sub.text)
         if not chosen:
-            m = re.search(r"V\s*/\s*[VW]\b|VE VIEC", folded)
+            m = re.search(rf"{_VV}\b|VE VIEC", folded)
             text = sub.text[m.start() :] if m and m.start() < 8 else sub.text
             if m and m.start() < 8:
                 words = list(sub.words_in(m.start(), len(sub.text)))
-            text = re.sub(r"^V\s*/\s*[vwVW]\b", "V/v", text)
+            text = re.sub(rf"^{_VV}\b", "V/v", text, flags=re.IGNORECASE)
         else:
             text = sub.text
         chosen.extend(words)
@@ -341,7 +392,7 @@ def _collect_subject(
     raw = " ".join(texts)
     value = re.sub(r"\s+", " ", raw).strip(" .;")
     # The subject is what follows "Về việc" / "V/v" (a thông báo prints it without a prefix).
-    value = re.sub(r"^(?:V\s*/\s*[vV]|V[eề]\s+vi[eệ]c)\s*[:.]?\s*", "", value, flags=re.IGNORECASE)
+    value = re.sub(rf"^(?:{_VV}|V[eề]\s+vi[eệ]c)\s*[:.]?\s*", "", value, flags=re.IGNORECASE)
     return make_field("subject", value, raw, chosen, page=page.number, kind="text")
 
 

@@ -40,7 +40,10 @@ APPLICANT: tuple[FieldSpec, ...] = (
     FieldSpec("date_of_birth", ("NGAY, THANG, NAM SINH", "SINH NGAY"), "date", vi="Ngày sinh",
               required=False),
     FieldSpec("sex", ("GIOI TINH",), "sex", vi="Giới tính", required=False),
-    FieldSpec("id_number", ("SO DINH DANH CA NHAN/CAN CUOC CONG DAN", "SO DINH DANH CA NHAN"),
+    # "Giấy tờ tùy thân(3): Căn cước công dân số 0950…, cấp ngày …" (birth registration).
+    FieldSpec("identity_papers", ("GIAY TO TUY THAN",), "stop", required=False),
+    FieldSpec("id_number", ("SO DINH DANH CA NHAN/CAN CUOC CONG DAN", "SO DINH DANH CA NHAN",
+                            "CAN CUOC CONG DAN SO", "CAN CUOC SO"),
               "id12", vi="Số định danh cá nhân", required=False),
     FieldSpec("phone", ("SO DIEN THOAI LIEN HE", "SO DIEN THOAI"), "digits", vi="Số điện thoại",
               required=False),

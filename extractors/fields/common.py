@@ -150,7 +150,8 @@ def find_label(
 # --- values --------------------------------------------------------------------------------------
 
 _DATE_WORDS = re.compile(
-    r"ng[aà]y\s*(\d{1,2})\s*[,.]?\s*th[aá]ng\s*(\d{1,2})\s*[,.]?\s*n[aă]m\s*(\d{4})", re.IGNORECASE
+    r"ng[aà]y\s*[,.:]?\s*(\d{1,2})\s*[,.]?\s*th[aá]ng\s*[,.:]?\s*(\d{1,2})\s*[,.]?\s*n[aă]m\s*[,.:]?\s*(\d{4})",
+    re.IGNORECASE,
 )
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _OCR_DIGITS = str.maketrans(
@@ -241,6 +242,7 @@ def digits_repaired(text: str) -> tuple[str, bool]:
 
 GAP_BREAK = 2.2  # a horizontal gap wider than this many word heights ends a value
 ROW_GAP_BREAK = 2.6  # a vertical gap wider than this many row heights ends a multi-row value
+MISREAD_LABEL = 0.6  # a run of words this close to a label is that label, misread
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,8 @@ class FieldSpec:
     """One field of a type's label table.
 
     `labels` are folded (no diacritics, upper case); `kind` says how the value is parsed (text,
-    name, date, sex, year, digits, id12, nationality, code); `rows` is how many rows below the
+    name, date, sex, year, digits, id12, nationality, code; "stop": a printed label that only
+    ends the values above it); `rows` is how many rows below the
     label the value may take (0: same row only; when the row is empty, one row below is read);
     `vi` is the printed label a steward knows, used in findings.
     """
@@ -319,6 +322,9 @@ def _label_threshold(label: str) -> float:
 
 
 _SEPARATORS_ALL = " :/.;,-_|"
+_SPLIT_DECIMAL = re.compile(r"(\d),\s+(\d+\s*(?:cm|mm|m²|m2|ha)\b)")
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]{1,4}|Co|Ltd|Inc|Corp|Jsc)\.$")
+_LEADING_JUNK = re.compile(r"^[^A-Z0-9]+(?=[A-Z0-9])")
 _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}|[a-zđ])[.)]$")
 _FOOTNOTE = re.compile(r"\(\d\)")
 
@@ -345,6 +351,22 @@ def _segment(words: Sequence[Word], height: float) -> list[Word]:
     return out
 
 
+def _skip_misread_label(words: Sequence[Word], spec: FieldSpec) -> list[Word]:
+    """`words` without a leading second-language label that OCR misread too badly to be matched
+    as part of the label ("Quốc tịch / Nauonaity: Việt Nam"): a run of the label's length that
+    resembles one of the spec's labels and ends with ":" (or is followed by the value)."""
+    for label in spec.labels:
+        k = len(label.split())
+        if len(words) < k:
+            continue
+        window = " ".join(fold(w.text) for w in words[:k]).strip(_SEPARATORS_ALL)
+        if similarity(window, label) >= MISREAD_LABEL and words[k - 1].text.endswith(":"):
+            return list(words[k:])
+        if similarity(window, label) >= MISREAD_LABEL + 0.1:
+            return list(words[k:])
+    return list(words)
+
+
 def value_words(
     lines: Sequence[Line], hits: Sequence[LabelHit], hit: LabelHit, spec: FieldSpec
 ) -> list[Word]:
@@ -357,7 +379,11 @@ def value_words(
             (h.first for h in hits if h.line == hit.line and h.first >= hit.last), default=None
         )
         after = [w for w in line.words[hit.last : nxt] if w.text.strip(_SEPARATORS_ALL)]
-        same = _segment(after, height)
+        # "Quốc tịch / Nauonaity: Việt Nam": after a slash the second-language label follows.
+        slash = line.words[hit.last - 1].text.endswith("/") or (
+            hit.last < len(line.words) and line.words[hit.last].text.startswith("/")
+        )
+        same = _segment(_skip_misread_label(after, spec) if slash else after, height)
     rows = spec.rows if (same or not spec.same_row) else max(1, spec.rows)
     if same and spec.rows == 0:
         return same
@@ -372,7 +398,8 @@ def value_words(
     # A line's position is its words' median top: one tall speck must not lift it above the label.
     tops = [sorted(w.box.top for w in ln.words)[len(ln.words) // 2] for ln in lines]
     below = sorted(
-        (i for i in range(len(lines)) if tops[i] > hit.box.top + 0.5 * height), key=tops.__getitem__
+        (i for i in range(len(lines)) if i != hit.line and tops[i] > hit.box.top + 0.5 * height),
+        key=tops.__getitem__,
     )
     for li in below:
         ln = lines[li]
@@ -409,7 +436,12 @@ def clean_text(text: str) -> str:
     """Spaces collapsed, a form's footnote mark "(2):" and stray separators at both ends removed,
     NFC."""
     text = re.sub(r"^\s*\(\d\)\s*", "", text)
-    return nfc(re.sub(r"\s+", " ", text).strip(" :;|_-—").rstrip(",")).strip()
+    text = re.sub(r"^[^\w(]+(?=\w)", "", text)  # "§ Yên Hòa": a speck before the value
+    text = re.sub(r"\s+", " ", text).strip(" :;|_-—").rstrip(",")
+    text = _SPLIT_DECIMAL.sub(r"\1,\2", text)  # "C:0, 5cm": OCR split a decimal comma
+    if text.endswith(".") and not _ABBREVIATION_END.search(text):
+        text = text[:-1]  # a sentence's full stop, not the dot of "Co., LTD."
+    return nfc(text).strip()
 
 
 def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | None:
@@ -419,7 +451,7 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
     raw = " ".join(w.text for w in words)
     text = clean_text(raw)
     kind = spec.kind
-    if not text:
+    if not text or kind == "stop":
         return None
     if kind == "date":
         parsed = parse_date(text)
@@ -458,11 +490,13 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
         repaired = bool(re.search(r"[^\d-]", first.group(0)))
         return make_field(spec.name, fixed, raw, words, page=page, repaired=repaired)
     if kind == "money":  # "5.000.000.000 đồng" → "5000000000"
-        m = re.match(r"(\d{1,3}(?:[.,\s]\d{3})+|\d+)", text)
+        m = re.match(r"(\d{1,3}(?:[.,:;\s]\d{3})+|\d+)", text)  # ":" a smudged "."
         if m is None:
             return None
         used = [w for w in words if re.search(r"\d", w.text)]
-        return make_field(spec.name, re.sub(r"\D", "", m.group(1)), raw, used, page=page)
+        smudged = bool(re.search(r"[:;]", m.group(1)))
+        value = re.sub(r"\D", "", m.group(1))
+        return make_field(spec.name, value, raw, used, page=page, repaired=smudged)
     if kind == "area":  # "754,5 m² (Bằng chữ: …)" → "754.5"
         m = re.match(r"(\d+(?:[.,]\d{1,2})?)\s*m", text)
         if m is None:
@@ -532,7 +566,7 @@ def section(lines: Sequence[Line], start: Sequence[str], stop: Sequence[str] = (
 
 
 def _starts(line: Line, prefixes: Sequence[str]) -> bool:
-    folded = line.folded
+    folded = _LEADING_JUNK.sub("", line.folded)  # "| TM. ỦY BAN": a table rule or a speck
     return any(similarity(folded[: len(p)], p) >= 0.94 for p in prefixes)
 
 
@@ -551,6 +585,9 @@ def column_parts(line: Line) -> list[Line]:
     return [make_line(line.page, p) for p in parts]
 
 
+_NAME_PUNCTUATION = "._,;:|'\"-"
+
+
 def _is_name_word(text: str) -> bool:
     return bool(re.fullmatch(r"[^\W\d_]+", text)) and text[:1].isupper() and text[1:].islower()
 
@@ -566,9 +603,10 @@ def name_below(lines: Sequence[Line], start: int, heading: Box, max_lines: int =
             mid = (part.box.left + part.box.right) / 2
             if abs(mid - centre) > reach:
                 continue
-            words = [w for w in part.words if w.text.strip(".,")]
-            if 2 <= len(words) <= 5 and all(_is_name_word(w.text) for w in words):
-                name = " ".join(w.text for w in words)
+            words = [w for w in part.words if w.text.strip(_NAME_PUNCTUATION)]
+            texts = [w.text.strip(_NAME_PUNCTUATION) for w in words]
+            if 2 <= len(words) <= 5 and all(_is_name_word(t) for t in texts):
+                name = " ".join(texts)
                 return make_field("signer", name, name, words, page=line.page, kind="name")
     return None
 
@@ -581,6 +619,34 @@ def signer_below(lines: Sequence[Line], heading: Sequence[str], skip: int = 0) -
             if _starts(part, heading):
                 return name_below(lines, i, part.box, max_lines=8 + skip)
     return None
+
+
+def restore_phrases(
+    text: str, phrases: Sequence[str], *, keep_case: bool = True
+) -> tuple[str, bool]:
+    """Marks restored in the fixed legal phrases a form prints ("không thu tiến sử dụng đất" →
+    "không thu tiền sử dụng đất"): a run of words whose folded form is exactly a phrase's takes
+    the phrase's marks, each word keeping its own capital (`keep_case=False`: the phrase's
+    capitals too, for proper names). Returns (text, whether it changed)."""
+    words = text.split(" ")
+    folded = [fold(w) for w in words]
+    changed = False
+    for phrase in phrases:
+        canon = phrase.split(" ")
+        key = [fold(w) for w in canon]
+        for i in range(len(words) - len(canon) + 1):
+            if folded[i : i + len(canon)] != key:
+                continue
+            for k, right in enumerate(canon):
+                old = words[i + k]
+                new = right
+                if keep_case:
+                    first = right[:1].upper() if old[:1].isupper() else right[:1].lower()
+                    new = first + right[1:]
+                if new != old:
+                    words[i + k] = new
+                    changed = True
+    return " ".join(words), changed
 
 
 def restore_family_name(name: str) -> tuple[str, bool]:

@@ -26,6 +26,7 @@ from extractors.fields.common import (
     section,
 )
 from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, SubjectRef
+from extractors.text import strip_diacritics
 from extractors.validate.tax_code import normalize_enterprise_code
 
 HEADER: tuple[FieldSpec, ...] = (
@@ -84,6 +85,10 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
         found = extract_labelled(page, specs, part or lines)
         fields.update(found)
         findings += missing_findings(specs, found, WHERE)
+    foreign = fields.get("company_name_foreign")
+    if foreign is not None and strip_diacritics(foreign.value) != foreign.value:
+        # A name in a foreign language carries no Vietnamese marks: a mark is OCR noise.
+        fields["company_name_foreign"] = replace(foreign, value=strip_diacritics(foreign.value))
     if "enterprise_code" in fields:
         code = fields["enterprise_code"]
         fields["enterprise_code"] = replace(code, value=normalize_enterprise_code(code.value))

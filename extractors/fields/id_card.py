@@ -25,6 +25,7 @@ from extractors.fields.common import (
     missing_finding,
     missing_findings,
     name_below,
+    normalize_sex,
     page_lines,
     title_case_name,
 )
@@ -98,6 +99,10 @@ def extract_id_card(
     lines = page_lines(page)
     specs = SPECS.get((variant, side), CHIP_FRONT)
     fields = extract_labelled(page, specs, lines)
+    if "sex" not in fields and any(s.name == "sex" for s in specs):
+        sex = _sex_after_english_label(lines)
+        if sex is not None:
+            fields["sex"] = sex
     findings = missing_findings(specs, fields, ON_CARD)
     mrz = find_mrz([ln.text for ln in lines]) if side == "back" else None
     if side == "front":
@@ -192,4 +197,18 @@ def _signer(lines: list[Line]) -> Field | None:
             field = name_below(lines, i, line.box, max_lines=5)
             if field is not None:
                 return replace(field, value=title_case_name(field.value))
+    return None
+
+
+def _sex_after_english_label(lines: Sequence[Line]) -> Field | None:
+    """ "Giớ tnh/Sex Nam": when OCR broke the Vietnamese label, the English "Sex" still anchors
+    the value: the first word after it that reads as a sex."""
+    for line in lines:
+        for i, word in enumerate(line.words):
+            if not re.search(r"(?:^|/)SEX:?$", fold(word.text)):
+                continue
+            for nxt in line.words[i + 1 : i + 3]:
+                sex = normalize_sex(nxt.text)
+                if sex is not None:
+                    return make_field("sex", sex, nxt.text, [nxt], page=line.page)
     return None

@@ -24,6 +24,7 @@ from extractors.fields.common import (
     missing_findings,
     page_lines,
     parse_date,
+    restore_phrases,
     section,
     signer_below,
 )
@@ -64,6 +65,16 @@ REGISTER: tuple[FieldSpec, ...] = (
 OWNERS_START = ("I. NGUOI SU DUNG DAT", "1. NGUOI SU DUNG DAT")
 PARCEL_START = ("II. THUA DAT", "2. THONG TIN THUA DAT", "1. THUA DAT")
 PARCEL_END = ("2. NHA O", "3. THONG TIN TAI SAN", "3. CONG TRINH")
+# The fixed wording of land categories, use forms and origins (Land Law 2024, Circular 10/2024):
+# OCR of these words can carry a wrong mark that the phrase restores.
+LEGAL_PHRASES = (
+    "thu tiền sử dụng đất", "quyền sử dụng đất", "Nhà nước giao đất", "Nhà nước cho thuê đất",
+    "Nhà nước công nhận", "tài sản gắn liền với đất", "Nhận chuyển nhượng", "Nhận thừa kế",
+    "Nhận tặng cho", "thuê đất trả tiền hằng năm", "thuê đất trả tiền một lần",
+    "Đất ở tại nông thôn", "Đất ở tại đô thị", "Đất trồng cây lâu năm", "Đất chuyên trồng lúa nước",
+    "Đất trồng cây hằng năm khác", "Đất nuôi trồng thủy sản", "Đất rừng sản xuất",
+    "Sử dụng riêng", "Sử dụng chung", "Lâu dài",
+)  # fmt: skip
 SIGNING = ("KT. GIAM DOC", "KT. CHU TICH", "GIAM DOC", "PHO GIAM DOC", "PHO CHU TICH", "CHU TICH")
 WHERE = "trên giấy chứng nhận"
 _SERIAL = re.compile(r"^\W*([A-Z]{2})\s?(\d{6}|\d{8})\W*$")
@@ -89,6 +100,13 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
         fields["owner_address"] = replace(fields.pop("co_owner_address"), name="owner_address")
     parcel = section(lines, PARCEL_START, PARCEL_END) or lines
     found = extract_labelled(page, PARCEL, parcel)
+    for name in ("land_type", "usage_form", "usage_term", "origin"):
+        if name in found:
+            value, restored = restore_phrases(found[name].value, LEGAL_PHRASES)
+            if restored:  # the marks came from the phrase list, not the scan: a steward looks
+                found[name] = replace(
+                    found[name], value=value, confidence=round(found[name].confidence * 0.75, 4)
+                )
     fields.update(found)
     findings += missing_findings(PARCEL, found, WHERE)
     found = extract_labelled(page, REGISTER, lines)
