@@ -427,6 +427,7 @@ def finish_extraction(
     (whose plausibility check uses the signing date). One function, so both give the same
     result. `today` is what `extract` was given (None: the clock)."""
     extraction = second_card_reading(extraction, pages, images, engine, today)
+    extraction = _boxed_ids(extraction, pages, images, engine, today)
     if signatures:
         extraction = with_signatures(extraction, signatures)
     return reread_handwritten(extraction, pages, images, engine)
@@ -458,3 +459,25 @@ def second_card_reading(
             # The check digits judged the new lines (reread_mrz keeps them only when more hold).
             extraction, current = again(better), better
     return card_reread.reread_card(extraction, current, images, engine, again)
+
+
+def _boxed_ids(
+    extraction: Extraction,
+    pages: Sequence[PageText],
+    images: Mapping[int, Image.Image],
+    engine: Any,
+    today: date | None,
+) -> Extraction:
+    """An application form extracted again after its boxed ID digits were read a second time."""
+    from extractors.boxed_digits import reread_boxed_ids
+    from extractors.document import extract
+    from extractors.fields.application_form import APPLICANT
+
+    if extraction.doc_type.value != "application_form":
+        return extraction
+
+    def again(better: Sequence[PageText]) -> Extraction:
+        hint = extraction.doc_type.value
+        return extract(better, sha256=extraction.sha256, hint=hint, today=today)
+
+    return reread_boxed_ids(extraction, pages, images, engine, APPLICANT, again)

@@ -295,7 +295,9 @@ def _hits_in_line(li: int, line: Line, specs: Sequence[FieldSpec]) -> list[Label
                     if ratio >= threshold and (best is None or ratio > best[0]):
                         best = (ratio, i, i + size)
             if best:
-                found.append((best[0] + 0.001 * len(label), best[1], best[2], spec.name))
+                # Near-equal matches: the label covering more words wins ("Số định danh cá nhân
+                # của chủ hộ" over "Số định danh cá nhân").
+                found.append((best[0] + 0.02 * (best[2] - best[1]), best[1], best[2], spec.name))
     # Longest, best matches first; a word belongs to one label only.
     found.sort(key=lambda h: -h[0])
     taken: list[LabelHit] = []

@@ -232,3 +232,41 @@ def test_an_image_is_needed_for_a_second_reading(tesseract: OcrEngine) -> None:
     page = PageText(1, 100, 100, PageSource.OCR, _words([(10, 10, "IDVNM«<<")]))
     assert reread_mrz([page], {}, tesseract) is None
     assert reread_mrz([page], {1: Image.new("L", (100, 100), 255)}, None) is None
+
+
+def test_id_digits_in_boxes_are_read_again_without_the_box_walls(
+    tmp_path: Path, tesseract: OcrEngine
+) -> None:
+    from extractors.boxed_digits import reread_boxed_ids
+    from extractors.confidence import REVIEW_THRESHOLD
+    from extractors.fields.application_form import APPLICANT
+
+    # The CT01 form (residence change) prints both IDs one digit per box; seed 5's first
+    # application form is one (the numbers: the generator's truth).
+    infos = generate(tmp_path, count=1, seed=5, noise="light", types=["application_form"],
+                     formats=["png"])  # fmt: skip
+    info = infos[0]
+    assert "head_of_household_id_number" in info.truth_path.read_text("utf-8")
+    truth = json.loads(info.truth_path.read_text("utf-8"))["fields"]
+    pages, images = [], {}
+    for page, image in read_document(info.path, ReadOptions(), tesseract):
+        pages.append(page)
+        images[page.number] = image
+    # The box walls read as "1", "|" and "/" between the digits: spoil the first reading so.
+    page = pages[0]
+    walls = tuple(
+        replace(w, text="|0/3 6 17.24") if w.text.replace(" ", "") == truth["id_number"] else w
+        for w in page.words
+    )
+    pages = [replace(page, words=walls)]
+    first = extract(pages, sha256="0" * 64, today=TODAY)
+    assert first.value("id_number") != truth["id_number"]  # so the second reading must find it
+
+    def again(better):
+        return extract(better, sha256="0" * 64, hint="application_form", today=TODAY)
+
+    result = reread_boxed_ids(first, pages, images, tesseract, APPLICANT, again)
+    assert result.value("id_number") == truth["id_number"]
+    assert result.value("head_of_household_id_number") == truth["head_of_household_id_number"]
+    # Digits in boxes are often handwritten and nothing checks them: always for a steward.
+    assert result.field("id_number").confidence < REVIEW_THRESHOLD
