@@ -127,3 +127,42 @@ def restore_province_marks(text: str) -> tuple[str, bool]:
         parts[i] = lead + (m.group(1) or "").lstrip() + match.name
         changed = True
     return ",".join(parts), changed
+
+
+# Words that open a part of an address (administrative units, lanes): a closed list, so a
+# misread mark on one of them ("Áp 2" for "Ấp 2", "ngỏ 333" for "ngõ 333") is put right. Words
+# whose folded form is also a common name or word are left out ("Tô" / "Tổ", "Dương" / "đường",
+# "Sở" / "Số", "Phó" / "phố", "Ban" / "Bản", "Tịnh" / "Tỉnh": provinces have their own list).
+ADDRESS_UNITS = (
+    "Ấp", "Thôn", "Xóm", "Tổ dân phố", "Khu phố", "Khóm", "Xã", "Phường", "Thị trấn", "Thị xã",
+    "Huyện", "Quận", "Thành phố", "Đặc khu", "ngõ", "ngách", "hẻm", "kiệt",
+)  # fmt: skip
+_UNITS_BY_FOLD = {fold(u): u for u in ADDRESS_UNITS}
+
+
+def restore_address_units(text: str) -> tuple[str, bool]:
+    """The first word(s) of each comma-separated part given the marks of the unit they fold to."""
+    parts = text.split(",")
+    changed = False
+    for i, part in enumerate(parts):
+        words = part.split(" ")
+        lead = 0
+        while lead < len(words) and not words[lead]:
+            lead += 1
+        for size in (3, 2, 1):
+            head = words[lead : lead + size]
+            rest = words[lead + size :]
+            # A unit is followed by a number or a name of two words or more: "Tịnh Phong" or
+            # "Quán Toan" (one word after) are names that only fold like "Tỉnh …", "Quận …".
+            if len(head) < size or not rest or (len(rest) == 1 and not rest[0][:1].isdigit()):
+                continue
+            canon = _UNITS_BY_FOLD.get(fold(" ".join(head)))
+            if canon is None or canon == " ".join(head):
+                continue
+            if canon[:1].isupper() != head[0][:1].isupper():
+                canon = canon[:1].swapcase() + canon[1:]
+            words[lead : lead + size] = canon.split(" ")
+            parts[i] = " ".join(words)
+            changed = True
+            break
+    return ",".join(parts), changed

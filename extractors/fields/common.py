@@ -9,7 +9,7 @@ from datetime import date
 
 from extractors.confidence import field_confidence
 from extractors.data import family_names
-from extractors.data.places import restore_province_marks
+from extractors.data.places import restore_address_units, restore_province_marks
 from extractors.records import Box, Field, Finding, PageText, Severity, SubjectRef, Word
 from extractors.text import fold, nfc, similarity
 
@@ -108,7 +108,8 @@ def make_field(
     text_layer = bool(words) and all(w.confidence >= 1.0 for w in words)
     if kind == "text" and not text_layer:
         value, restored = restore_province_marks(value)
-        repaired = repaired or restored
+        value, unit_restored = restore_address_units(value)
+        repaired = repaired or restored or unit_restored
     confidence = field_confidence(words, kind=kind, repaired=repaired, text_layer=text_layer)
     return Field(
         name=name,
@@ -633,12 +634,15 @@ def restore_phrases(
     words = text.split(" ")
     folded = [fold(w) for w in words]
     changed = False
-    for phrase in phrases:
+    settled: set[int] = set()  # words a longer phrase already matched ("đuôi mày" vs "dưới")
+    for phrase in sorted(phrases, key=lambda p: -len(p.split(" "))):
         canon = phrase.split(" ")
         key = [fold(w) for w in canon]
         for i in range(len(words) - len(canon) + 1):
-            if folded[i : i + len(canon)] != key:
+            span = range(i, i + len(canon))
+            if folded[i : i + len(canon)] != key or settled.intersection(span):
                 continue
+            settled.update(span)
             for k, right in enumerate(canon):
                 old = words[i + k]
                 new = right

@@ -27,6 +27,7 @@ from extractors.fields.common import (
     name_below,
     normalize_sex,
     page_lines,
+    restore_phrases,
     title_case_name,
 )
 from extractors.mrz import Mrz, find_mrz
@@ -99,6 +100,8 @@ def extract_id_card(
     lines = page_lines(page)
     specs = SPECS.get((variant, side), CHIP_FRONT)
     fields = extract_labelled(page, specs, lines)
+    if "personal_identification" in fields:
+        fields["personal_identification"] = _identification_marks(fields["personal_identification"])
     if "sex" not in fields and any(s.name == "sex" for s in specs):
         sex = _sex_after_english_label(lines)
         if sex is not None:
@@ -212,3 +215,21 @@ def _sex_after_english_label(lines: Sequence[Line]) -> Field | None:
                 if sex is not None:
                     return make_field("sex", sex, nxt.text, [nxt], page=line.page)
     return None
+
+
+# The police's words for identification marks (a closed vocabulary on every chip card).
+# Single words whose folded form is another word ("dưới" / "đuôi", "trên" / "tiền") are left out.
+MARK_PHRASES = (
+    "Sẹo chấm", "Sẹo", "Nốt ruồi son", "Nốt ruồi", "đuôi mắt", "đuôi mày", "đầu mày", "cánh mũi",
+)  # fmt: skip
+
+
+def _identification_marks(field: Field) -> Field:
+    """Marks restored in the vocabulary of identification marks ("Seo chấm" → "Sẹo chấm"), and
+    a stray one-letter token at the end (a speck of the fingerprint box) dropped."""
+    value = re.sub(r"\s+[^\w\s]?[^\W\d]$", "", field.value)
+    value, restored = restore_phrases(value, MARK_PHRASES)
+    if value == field.value:
+        return field
+    confidence = round(field.confidence * (0.75 if restored else 1.0), 4)
+    return replace(field, value=value, confidence=confidence)

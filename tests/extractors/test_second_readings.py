@@ -270,3 +270,33 @@ def test_id_digits_in_boxes_are_read_again_without_the_box_walls(
     assert result.value("head_of_household_id_number") == truth["head_of_household_id_number"]
     # Digits in boxes are often handwritten and nothing checks them: always for a steward.
     assert result.field("id_number").confidence < REVIEW_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Áp 2, Xã Phú Hòa, Huyện Kim Bảng", "Ấp 2, Xã Phú Hòa, Huyện Kim Bảng"),
+        ("Số 49, ngỏ 333 Trần Hưng Đạo", "Số 49, ngõ 333 Trần Hưng Đạo"),
+        ("Tổ dán phố 8, Phường Lê Lợi", "Tổ dân phố 8, Phường Lê Lợi"),
+        # Words that fold to a unit but are names or other words are left alone.
+        ("Số 5, Tô Hiến Thành", "Số 5, Tô Hiến Thành"),
+        ("Sở Tư pháp, Ban Quản lý dự án", "Sở Tư pháp, Ban Quản lý dự án"),
+    ],
+)
+def test_address_unit_words_get_their_marks(text: str, want: str) -> None:
+    from extractors.data.places import restore_address_units
+
+    assert restore_address_units(text)[0] == want
+
+
+def test_a_longer_phrase_settles_its_words_before_a_shorter_one() -> None:
+    # "đuôi" and "dưới" fold alike: inside "đuôi mày" the word stays "đuôi".
+    text = "Sẹo chấm C:3cm dưới trước đuôi mày trái"
+    assert restore_phrases(text, ("dưới", "đuôi mày")) == (text, False)
+
+
+@pytest.mark.parametrize("text", ["Tịnh Phong, Sơn Tịnh, Quảng Ngãi", "Quán Toan, Hồng Bàng"])
+def test_place_names_that_fold_like_a_unit_are_left_alone(text: str) -> None:
+    from extractors.data.places import restore_address_units
+
+    assert restore_address_units(text) == (text, False)
