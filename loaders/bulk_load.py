@@ -4,11 +4,18 @@ Why: `loaders.load.load_extraction` needs about 30 statements per document (subj
 through get-or-create savepoints, autoflushes, the audit entry, the change event), so a batch of
 10,000 files spends minutes in round trips. Most documents of a fresh batch are the simple case:
 a sha256 the warehouse has never seen, subjects found or created by key, nobody to ask a steward
-about. Those are written here with a handful of statements per chunk (on PostgreSQL `COPY` into
-temporary staging tables and `INSERT … SELECT … ON CONFLICT`, or `COPY` straight into the table
-when no row can clash; on SQLite `executemany`), and everything else — a re-extraction of a known
-sha256, an old CMND number, a weak-evidence identity match that opens a candidate — goes through
-`load_extraction` itself, so those rules live in one place only.
+about. Those are written here with a handful of statements per chunk, and everything else — a
+re-extraction of a known sha256, an old CMND number, a weak-evidence identity match that opens a
+candidate — goes through `load_extraction` itself, so those rules live in one place only.
+
+On PostgreSQL a run is written with ids taken from the sequences up front, one `INSERT … SELECT
+FROM unnest(…) ON CONFLICT DO NOTHING` for the new subjects (a subject a concurrent writer created
+first is simply used), and `COPY` straight into documents, versions, field values, links, audit
+entries and change events, the rows built as tuples with their JSON already serialized: about ten
+statements per transaction and little Python per row. A sha256 a concurrent load inserted first
+makes the documents' `COPY` fail on the unique key, which is a retryable error (the retry finds the
+document and takes the per-document path). On SQLite (one writer at a time) the same rows go
+through `executemany`.
 
 The end state must be exactly the one that loading the items one by one with `load_extraction`
 leaves (tests/loaders/test_bulk_load.py compares every table). Order matters for that (a subject's
@@ -24,29 +31,26 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
-    JSON,
-    Column,
-    MetaData,
     Table,
+    any_,
     bindparam,
     func,
     insert,
-    literal,
     select,
-    text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from extractors.records import Extraction, Severity, SubjectKind, SubjectRef
+from extractors.records import Box, Extraction, Severity, SubjectKind, SubjectRef
 from loaders.db import translate_db_errors
 from loaders.derived import comparable_text, parse_date, refresh_derived
 from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
@@ -79,26 +83,88 @@ _DOCUMENTS = Document.__table__
 _SUBJECTS = Subject.__table__
 _BATCH_FILES = BatchFile.__table__
 
-# PostgreSQL staging tables: rows that may clash with a concurrent writer's (a sha256, a subject
-# key) are copied here first and merged with ON CONFLICT; they live as long as the connection and
-# are emptied at every commit.
-_STAGE_DOCUMENTS = "sohoa_stage_documents"
-_STAGE_SUBJECTS = "sohoa_stage_subjects"
-_STAGE_DDL = (
-    f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE_DOCUMENTS} (LIKE documents) ON COMMIT DELETE ROWS",
-    f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE_SUBJECTS} (LIKE subjects, parent_key varchar(32)) "
-    "ON COMMIT DELETE ROWS",
+# The columns each table is written with, in the order of the row tuples built below.
+_DOCUMENT_COLUMNS = tuple(c.name for c in _DOCUMENTS.columns)
+_VERSION_COLUMNS = (
+    "document_id",
+    "version",
+    "extractor_version",
+    "options_fingerprint",
+    "content_digest",
+    "doc_type",
+    "type_confidence",
+    "findings",
+    "extraction",
+    "created_at",
 )
-_stage_metadata = MetaData()
-_stage_documents = Table(
-    _STAGE_DOCUMENTS, _stage_metadata, *(Column(c.name, c.type) for c in _DOCUMENTS.columns)
+_FIELD_COLUMNS = (
+    "document_id",
+    "name",
+    "value",
+    "raw",
+    "confidence",
+    "page",
+    "box",
+    "findings",
+    "status",
+    "machine_value",
+    "extraction_version",
+    "verified_by",
+    "verified_at",
+    "updated_at",
 )
-_stage_subjects = Table(
-    _STAGE_SUBJECTS,
-    _stage_metadata,
-    *(Column(c.name, c.type) for c in _SUBJECTS.columns),
-    Column("parent_key", _SUBJECTS.c.key.type),
+_LINK_COLUMNS = ("document_id", "subject_id", "role", "created_at")
+_EVENT_COLUMNS = ("at", "kind", "document_id", "subject_public_id", "payload")
+_AUDIT_COLUMNS = (
+    "at",
+    "principal_id",
+    "action",
+    "subject_public_id",
+    "document_id",
+    "purpose",
+    "detail",
 )
+_DOCUMENTS_SHA256_KEY = "documents_sha256_key"  # the unique constraint a concurrent load trips
+
+# PostgreSQL: the run's new subjects in one statement. Rows come as parallel arrays (one
+# parameter each, however many subjects); a branch's parent is looked up by key, so it must be
+# inserted by an earlier statement (parents and branches go in two passes).
+_INSERT_SUBJECTS = """
+INSERT INTO subjects (id, public_id, kind, key, parent_id, province_code, name, birth_date,
+                      erased_at, created_at, updated_at)
+SELECT s.id, s.public_id, s.kind, s.key, parent.id, s.province_code, s.name, s.birth_date,
+       NULL, %(now)s, %(now)s
+FROM unnest(%(id)s::integer[], %(public_id)s::varchar[], %(kind)s::varchar[], %(key)s::varchar[],
+            %(parent_key)s::varchar[], %(province_code)s::varchar[], %(name)s::text[],
+            %(birth_date)s::date[])
+     AS s(id, public_id, kind, key, parent_key, province_code, name, birth_date)
+LEFT JOIN subjects AS parent ON parent.kind = 'organization' AND parent.key = s.parent_key
+ON CONFLICT (kind, key) DO NOTHING
+RETURNING id
+"""
+# PostgreSQL: subjects by (kind, key) pairs, given as two parallel arrays.
+_SUBJECTS_BY_KEY = """
+SELECT s.id, s.kind, s.key, s.name, s.birth_date, s.province_code, s.public_id
+FROM subjects AS s
+JOIN unnest(%(kind)s::varchar[], %(key)s::varchar[]) AS k(kind, key)
+  ON s.kind = k.kind AND s.key = k.key
+"""
+# PostgreSQL: the latest name and birth date hints of subjects that already exist, one statement.
+_UPDATE_HINTS = """
+UPDATE subjects SET name = coalesce(h.name, subjects.name),
+                    birth_date = coalesce(h.birth_date, subjects.birth_date),
+                    updated_at = %(now)s
+FROM unnest(%(id)s::integer[], %(name)s::text[], %(birth_date)s::date[]) AS h(id, name, birth_date)
+WHERE subjects.id = h.id
+"""
+# PostgreSQL: ids for the run's new subjects and documents from their sequences, one round trip.
+_RESERVE_IDS = """
+SELECT 's' AS seq, nextval(pg_get_serial_sequence('subjects', 'id')) AS id
+FROM generate_series(1, %(subjects)s)
+UNION ALL
+SELECT 'd', nextval(pg_get_serial_sequence('documents', 'id'))
+FROM generate_series(1, %(documents)s)
+"""
 
 
 @dataclass(frozen=True)
@@ -177,10 +243,8 @@ class _Planned:
 
     index: int
     item: BulkItem
-    digest: str
-    extraction_json: Any
     document: _DerivedColumns
-    fields: list[dict[str, Any]]
+    auto: list[bool]  # per field: auto-verified
     links: list[tuple[_Subject, str]]
     duplicate_of_id: int | None  # an existing document
     duplicate_of_index: int | None  # or an earlier item of this load
@@ -193,25 +257,28 @@ class _Snapshot:
     """The part of the warehouse the remaining items can touch, kept current by the plan."""
 
     subjects: dict[tuple[str, str], _Subject] = field(default_factory=dict)
-    people_by_birth: dict[date, list[_Subject]] = field(default_factory=dict)
+    # People by (birth date, comparable name): a subject the plan may change, or the id of a
+    # person the items only share a birth date with (never changed by the plan).
+    people: dict[tuple[date, str], list[_Subject | int]] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)  # dedup key → earliest document
     duplicate_items: dict[str, int] = field(default_factory=dict)  # dedup key → item index
     created: list[_Subject] = field(default_factory=list)
 
     def index_person(self, subject: _Subject) -> None:
         if subject.kind == SubjectKind.PERSON.value and subject.birth_date is not None:
-            self.people_by_birth.setdefault(subject.birth_date, []).append(subject)
+            self.people.setdefault((subject.birth_date, subject.comparable), []).append(subject)
 
     def unindex_person(self, subject: _Subject) -> None:
         if subject.kind == SubjectKind.PERSON.value and subject.birth_date is not None:
-            self.people_by_birth[subject.birth_date].remove(subject)
+            self.people[(subject.birth_date, subject.comparable)].remove(subject)
 
-    def same_name_and_birth(self, attrs: Mapping[str, str]) -> list[_Subject]:
-        """`loaders.identity._same_name_and_birth` on the planned state."""
+    def same_name_and_birth(self, attrs: Mapping[str, str]) -> bool:
+        """Whether `loaders.identity._same_name_and_birth` finds anyone, on the planned state
+        (a dict lookup: a birth date many people share must not make planning quadratic)."""
         name, born = comparable_text(attrs.get("full_name")), parse_date(attrs.get("date_of_birth"))
         if not name or born is None:
-            return []
-        return [s for s in self.people_by_birth.get(born, []) if s.comparable == name]
+            return False
+        return bool(self.people.get((born, name)))
 
 
 class _Undo:
@@ -257,10 +324,9 @@ def _attrs(ref: SubjectRef, values: Mapping[str, str]) -> dict[str, str]:
     return {attr: values[name] for attr, name in ref.fields.items() if values.get(name)}
 
 
-def _needs_per_document_path(extraction: Extraction) -> bool:
+def _needs_per_document_path(extraction: Extraction, values: Mapping[str, str]) -> bool:
     """Identity questions the plan does not answer: an old 9-digit CMND (alias lookups and
     alias conflicts are `loaders.identity`'s business)."""
-    values = {f.name: f.value for f in extraction.fields}
     for ref in extraction.subjects:
         if ref.kind != SubjectKind.PERSON:
             continue
@@ -284,21 +350,25 @@ class _BulkLoad:
         self.threshold = threshold
         self.postgresql = session.get_bind().dialect.name == "postgresql"
         self.results: list[LoadResult | None] = [None] * len(self.items)
-        self.no_findings: Any = _JsonText("[]") if self.postgresql else []
-        self.derived: dict[int, _DerivedColumns] = {}  # by id() of the extraction
+        # JSON values: COPY takes them as text (serialized once, here); SQLAlchemy serializes
+        # them itself for SQLite's executemany.
+        self.json = _json_text if self.postgresql else _as_is
+        self.no_findings: Any = self.json([])
+        # Each item's field values by name, the input of identity, derived columns and the plan.
+        self.values = [{f.name: f.value for f in i.extraction.fields} for i in self.items]
+        self.derived: dict[int, _DerivedColumns] = {}  # by item index
 
     def run(self) -> list[LoadResult]:
         for item in self.items:
             check_extraction(item.extraction)
         self.session.flush()
-        batch_id = self._batch_id() if self.batch is not None else None
-        known = self._known_sha256s()
+        batch_id, known = self._read_known()
         seen: set[str] = set()
         delegate = []
-        for item in self.items:
+        for item, values in zip(self.items, self.values, strict=True):
             sha = item.extraction.sha256
             delegate.append(
-                sha in known or sha in seen or _needs_per_document_path(item.extraction)
+                sha in known or sha in seen or _needs_per_document_path(item.extraction, values)
             )
             seen.add(sha)
 
@@ -309,7 +379,7 @@ class _BulkLoad:
             if not delegate[index]:
                 if snapshot is None:
                     snapshot = self._snapshot(
-                        [i for n, i in enumerate(self.items) if n >= index and not delegate[n]]
+                        [n for n in range(index, len(self.items)) if not delegate[n]]
                     )
                 planned = self._plan(index, item, snapshot)
             if planned is not None:
@@ -336,33 +406,73 @@ class _BulkLoad:
 
     # -- reading the warehouse ------------------------------------------------------------------
 
-    def _batch_id(self) -> int:
-        """The batch's id, after checking it lists every item (as `link_loaded_file` would)."""
-        shas = {item.extraction.sha256 for item in self.items}
+    def _read_known(self) -> tuple[int | None, set[str]]:
+        """The batch's id (None: no batch), after checking it lists every item (as
+        `link_loaded_file` would), and the items' sha256s the warehouse already has: one query."""
+        shas = sorted({item.extraction.sha256 for item in self.items})
+        if self.batch is None:
+            known = self.session.scalars(
+                select(Document.sha256).where(self._in(Document.sha256, shas))
+            )
+            return None, set(known)
         rows = self.session.execute(
-            select(Batch.id, BatchFile.sha256)
+            select(Batch.id, BatchFile.sha256, Document.id)
             .join(BatchFile, BatchFile.batch_id == Batch.id)
-            .where(Batch.name == self.batch, BatchFile.sha256.in_(shas))
+            .outerjoin(Document, Document.sha256 == BatchFile.sha256)
+            .where(Batch.name == self.batch, self._in(BatchFile.sha256, shas))
         ).all()
-        missing = shas - {sha for _, sha in rows}
+        missing = set(shas) - {sha for _, sha, _ in rows}
         if missing:
             first = sorted(missing)[0]
             raise NotFound(f"file {first[:12]} is not registered in batch {self.batch!r}")
-        return int(rows[0][0]) if rows else 0
+        batch_id = int(rows[0][0]) if rows else 0
+        return batch_id, {sha for _, sha, document_id in rows if document_id is not None}
 
-    def _known_sha256s(self) -> set[str]:
-        shas = {item.extraction.sha256 for item in self.items}
-        return set(self.session.scalars(select(Document.sha256).where(Document.sha256.in_(shas))))
+    def _in(self, column: Any, values: Iterable[Any]) -> Any:
+        """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter however many values,
+        so the statement is compiled once and its cached plan does not depend on the count."""
+        ordered = sorted(values)
+        if self.postgresql:
+            return column == any_(bindparam(None, ordered, type_=ARRAY(column.type)))
+        return column.in_(ordered)
 
-    def _snapshot(self, items: Sequence[BulkItem]) -> _Snapshot:
+    def _subjects_by_key(self, keys: set[tuple[str, str]]) -> list[Any]:
+        """The subjects with these (kind, key) pairs: id, kind, key, name, birth date, province,
+        public id. PostgreSQL joins the pairs as two array parameters, so the (kind, key) index
+        serves any number of them and the plan does not hinge on how many binds a list has (a
+        cached generic plan for `key IN ($1 … $200)` filtered every row against every key)."""
+        if not keys:
+            return []
+        if self.postgresql:
+            pairs = sorted(keys)
+            return self._pg_execute(
+                _SUBJECTS_BY_KEY,
+                {"kind": [kind for kind, _ in pairs], "key": [key for _, key in pairs]},
+            )
+        rows = self.session.execute(
+            select(
+                Subject.id,
+                Subject.kind,
+                Subject.key,
+                Subject.name,
+                Subject.birth_date,
+                Subject.province_code,
+                Subject.public_id,
+            ).where(
+                Subject.kind.in_(sorted({kind for kind, _ in keys})),
+                Subject.key.in_(sorted({key for _, key in keys})),
+            )
+        )
+        return [row for row in rows if (row.kind, row.key) in keys]
+
+    def _snapshot(self, indexes: Sequence[int]) -> _Snapshot:
         """Three queries: the subjects the items name by key, the people who share a birth date
         with a person they name, the earliest document of each duplicate key they carry."""
         keys: set[tuple[str, str]] = set()
         births: set[date] = set()
         dedup_keys: set[str] = set()
-        for item in items:
-            extraction = item.extraction
-            values = {f.name: f.value for f in extraction.fields}
+        for index in indexes:
+            extraction, values = self.items[index].extraction, self.values[index]
             for ref in extraction.subjects:
                 attrs = _attrs(ref, values)
                 if ref.kind == SubjectKind.PERSON:
@@ -378,73 +488,56 @@ class _BulkLoad:
                         keys.add((SubjectKind.ORGANIZATION.value, code.key))
                         if code.parent:
                             keys.add((SubjectKind.ORGANIZATION.value, code.parent))
-            derived = self._derived(extraction, values)
-            dedup = derived.dedup_key
+            dedup = self._derived(index).dedup_key
             if dedup:
                 dedup_keys.add(dedup)
 
         snapshot = _Snapshot()
-        columns = (
-            Subject.id,
-            Subject.kind,
-            Subject.key,
-            Subject.name,
-            Subject.birth_date,
-            Subject.province_code,
-            Subject.public_id,
-        )
-        if keys:
-            # `key IN (…)` and the kind checked here: one array parameter's worth of binds
-            # instead of a row-value list twice as long, and the same index.
-            for row in self.session.execute(
-                select(*columns).where(Subject.key.in_(sorted({k for _, k in keys})))
-            ):
-                if (row.kind, row.key) not in keys:
-                    continue
-                subject = _Subject(
-                    row.kind,
-                    row.key,
-                    row.id,
-                    row.name,
-                    row.birth_date,
-                    row.province_code,
-                    public_id=row.public_id,
-                )
-                snapshot.subjects[(row.kind, row.key)] = subject
-                snapshot.index_person(subject)
+        for row in self._subjects_by_key(keys):
+            subject = _Subject(
+                row.kind,
+                row.key,
+                row.id,
+                row.name,
+                row.birth_date,
+                row.province_code,
+                public_id=row.public_id,
+            )
+            snapshot.subjects[(row.kind, row.key)] = subject
+            snapshot.index_person(subject)
         if births:
             loaded = {s.id for s in snapshot.subjects.values()}
-            for row in self.session.execute(
-                select(*columns).where(
+            people = snapshot.people
+            for person_id, name, born in self.session.execute(
+                select(Subject.id, Subject.name, Subject.birth_date).where(
                     Subject.kind == SubjectKind.PERSON.value,
-                    Subject.birth_date.in_(sorted(births)),
+                    self._in(Subject.birth_date, births),
                     Subject.erased_at.is_(None),
                 )
             ):
-                if row.id not in loaded:
-                    snapshot.index_person(
-                        _Subject(row.kind, row.key or "", row.id, row.name, row.birth_date)
-                    )
+                if person_id not in loaded:
+                    people.setdefault((born, comparable_text(name)), []).append(person_id)
         if dedup_keys:
             snapshot.duplicates = {
                 key: first
                 for key, first in self.session.execute(
                     select(Document.dedup_key, func.min(Document.id))
-                    .where(Document.dedup_key.in_(sorted(dedup_keys)))
+                    .where(self._in(Document.dedup_key, dedup_keys))
                     .group_by(Document.dedup_key)
                 )
             }
         return snapshot
 
-    def _derived(self, extraction: Extraction, values: Mapping[str, str]) -> _DerivedColumns:
+    def _derived(self, index: int) -> _DerivedColumns:
         """The item's derived columns, by `loaders.derived.refresh_derived` itself, once."""
-        derived = self.derived.get(id(extraction))
+        derived = self.derived.get(index)
         if derived is None:
+            extraction = self.items[index].extraction
             derived = _DerivedColumns(extraction.doc_type.value, dict(extraction.attributes))
             # A plain holder, not a `Document`: building ORM instances costs far more than the
             # rule, and `refresh_derived` only reads and sets these attributes.
-            refresh_derived(cast(Document, derived), values)
-            self.derived[id(extraction)] = derived
+            refresh_derived(cast(Document, derived), self.values[index])
+            self.derived[index] = derived
         return derived
 
     # -- planning one item ----------------------------------------------------------------------
@@ -452,7 +545,7 @@ class _BulkLoad:
     def _plan(self, index: int, item: BulkItem, snapshot: _Snapshot) -> _Planned | None:
         """The item's rows if it is the simple case, else None (and the snapshot unchanged)."""
         extraction = item.extraction
-        values = {f.name: f.value for f in extraction.fields}
+        values = self.values[index]
         undo = _Undo(snapshot)
         wanted: dict[tuple[int, str], tuple[_Subject, str]] = {}
         for ref in extraction.subjects:
@@ -471,7 +564,7 @@ class _BulkLoad:
                     undo.set_hints(subject, name, born)
                 wanted[(id(subject), ref.role.value)] = (subject, ref.role.value)
 
-        document = self._derived(extraction, values)
+        document = self._derived(index)
         duplicate_of_id = duplicate_of_index = None
         if document.dedup_key is not None:
             duplicate_of_id = snapshot.duplicates.get(document.dedup_key)
@@ -479,22 +572,16 @@ class _BulkLoad:
                 duplicate_of_index = snapshot.duplicate_items.get(document.dedup_key)
                 if duplicate_of_index is None:
                     snapshot.duplicate_items[document.dedup_key] = index
-        rows = self._field_rows(extraction)
-        verified = bool(rows) and all(r["status"] == FieldStatus.AUTO_VERIFIED for r in rows)
-        data = extraction.to_dict()
-        canonical = canonical_json(data)
+        auto = self._auto_verified(extraction)
         return _Planned(
             index=index,
             item=item,
-            digest=digest_of(canonical),
-            # PostgreSQL takes the JSON text as it is; SQLAlchemy serializes the dict for SQLite
-            extraction_json=_JsonText(canonical) if self.postgresql else data,
             document=document,
-            fields=rows,
+            auto=auto,
             links=list(wanted.values()),
             duplicate_of_id=duplicate_of_id,
             duplicate_of_index=duplicate_of_index,
-            verified=verified,
+            verified=bool(auto) and all(auto),
         )
 
     def _plan_person(
@@ -536,37 +623,13 @@ class _BulkLoad:
             undo.create(subject)
         return subject
 
-    def _field_rows(self, extraction: Extraction) -> list[dict[str, Any]]:
-        """`loaders.load._take_machine_value` for every field of a new document."""
-        findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for finding in extraction.findings:
-            if finding.field:
-                findings[finding.field].append(finding.to_dict())
-        rows = []
-        for f in extraction.fields:
-            field_findings = findings.get(f.name) or []
-            auto = (
-                self.threshold is not None
-                and f.confidence >= self.threshold
-                and not any(x["severity"] == Severity.ERROR.value for x in field_findings)
-            )
-            rows.append(
-                {
-                    "name": f.name,
-                    "value": f.value,
-                    "raw": f.raw,
-                    "confidence": f.confidence,
-                    "page": f.page,
-                    "box": f.box.to_list() if f.box else None,
-                    "findings": field_findings or self.no_findings,
-                    "status": FieldStatus.AUTO_VERIFIED if auto else FieldStatus.PENDING,
-                    "machine_value": f.value,
-                    "extraction_version": 1,
-                    "verified_by": None,
-                    "auto": auto,
-                }
-            )
-        return rows
+    def _auto_verified(self, extraction: Extraction) -> list[bool]:
+        """`loaders.load._take_machine_value`'s rule, per field: confident and no error."""
+        threshold = self.threshold
+        if threshold is None:
+            return [False] * len(extraction.fields)
+        errors = {f.field for f in extraction.findings if f.field and f.severity == Severity.ERROR}
+        return [f.confidence >= threshold and f.name not in errors for f in extraction.fields]
 
     # -- writing a run --------------------------------------------------------------------------
 
@@ -575,93 +638,55 @@ class _BulkLoad:
         now = datetime.now(UTC)
         self.session.flush()
         if self.postgresql:
-            for ddl in _STAGE_DDL:
-                self.session.execute(text(ddl))
+            self._reserve_ids(snapshot.created, run)
         self._write_subjects(snapshot, now)
         self._write_documents(run, now)
 
-        versions, fields, links, events, audits = [], [], [], [], []
+        # Versions and field values are built while they are copied: the server works through
+        # one chunk of rows while the next is serialized (two cores, not one after the other).
+        self._append(ExtractionVersion.__table__, _VERSION_COLUMNS, self._version_rows(run, now))
+        self._append(FieldValue.__table__, _FIELD_COLUMNS, self._field_rows(run, now))
+
+        to_json = self.json
+        links: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        audits: list[tuple[Any, ...]] = []
         for planned in run:
             extraction, document_id = planned.item.extraction, planned.document_id
-            versions.append(
-                {
-                    "document_id": document_id,
-                    "version": 1,
-                    "extractor_version": extraction.extractor_version,
-                    "options_fingerprint": planned.item.options_fingerprint,
-                    "content_digest": planned.digest,
-                    "doc_type": extraction.doc_type.value,
-                    "type_confidence": extraction.type_confidence,
-                    "findings": [f.to_dict() for f in extraction.findings],
-                    "extraction": planned.extraction_json,
-                    "created_at": now,
-                }
-            )
-            for row in planned.fields:
-                auto = row["auto"]
-                fields.append(
-                    {
-                        **{k: v for k, v in row.items() if k != "auto"},
-                        "document_id": document_id,
-                        "verified_at": now if auto else None,
-                        "updated_at": now,
-                    }
-                )
             ordered = _ordered_links(planned)
-            links += [
-                {"document_id": document_id, "subject_id": s.id, "role": role, "created_at": now}
-                for s, role in ordered
-            ]
+            links += [(document_id, s.id, role, now) for s, role in ordered]
             primary = _primary_public_id(ordered)
             status = DocumentStatus.VERIFIED if planned.verified else DocumentStatus.NEEDS_REVIEW
             event = EventKind.VERIFIED if planned.verified else None
             if event is not None:
                 valid_to = planned.document.valid_to
-                events.append(
-                    {
-                        "at": now,
-                        "kind": event,
-                        "document_id": document_id,
-                        "subject_public_id": primary,
-                        "payload": {
-                            "doc_type": extraction.doc_type.value,
-                            "valid_to": valid_to.isoformat() if valid_to else None,
-                        },
-                    }
-                )
-            audits.append(
-                {
-                    "at": now,
-                    "principal_id": None,
-                    "action": "load.document",
-                    "subject_public_id": primary,
-                    "document_id": document_id,
-                    "purpose": None,
-                    "detail": {
-                        "version": 1,
-                        "created": True,
-                        "batch": self.batch,
-                        "status": status,
-                        "conflicts_opened": 0,
-                        "event": event,
-                    },
+                payload = {
+                    "doc_type": extraction.doc_type.value,
+                    "valid_to": valid_to.isoformat() if valid_to else None,
                 }
-            )
+                events.append((now, event, document_id, primary, to_json(payload)))
+            detail = {
+                "version": 1,
+                "created": True,
+                "batch": self.batch,
+                "status": status,
+                "conflicts_opened": 0,
+                "event": event,
+            }
+            audits.append((now, None, "load.document", primary, document_id, None, to_json(detail)))
             self.results[planned.index] = LoadResult(
                 int(document_id or 0), True, 1, 0, len(ordered), 0
             )
 
-        self._insert(ExtractionVersion.__table__, versions)
-        self._insert(FieldValue.__table__, fields)
-        self._insert(DocumentSubject.__table__, links)
-        self._insert(ChangeEvent.__table__, events)
-        self._insert(AuditEntry.__table__, audits)
+        self._append(DocumentSubject.__table__, _LINK_COLUMNS, links)
+        self._append(ChangeEvent.__table__, _EVENT_COLUMNS, events)
+        self._append(AuditEntry.__table__, _AUDIT_COLUMNS, audits)
         if batch_id is not None:
             self.session.execute(
                 update(_BATCH_FILES)
                 .where(
                     _BATCH_FILES.c.batch_id == batch_id,
-                    _BATCH_FILES.c.sha256.in_([p.item.extraction.sha256 for p in run]),
+                    self._in(_BATCH_FILES.c.sha256, {p.item.extraction.sha256 for p in run}),
                     _BATCH_FILES.c.sha256 == _DOCUMENTS.c.sha256,
                 )
                 .values(
@@ -678,72 +703,167 @@ class _BulkLoad:
         # at the end.
         self.session.expire_all()
 
+    def _version_rows(self, run: list[_Planned], now: datetime) -> Iterator[tuple[Any, ...]]:
+        """Each document's first extraction version, with the digest `load_extraction` takes."""
+        to_json, no_findings, postgresql = self.json, self.no_findings, self.postgresql
+        for planned in run:
+            extraction = planned.item.extraction
+            data = extraction.to_dict()
+            canonical = canonical_json(data)
+            findings = data["findings"]
+            yield (
+                planned.document_id,
+                1,
+                extraction.extractor_version,
+                planned.item.options_fingerprint,
+                digest_of(canonical),
+                extraction.doc_type.value,
+                extraction.type_confidence,
+                to_json(findings) if findings else no_findings,
+                # COPY takes the JSON text as it is; SQLAlchemy serializes the dict for SQLite
+                canonical if postgresql else data,
+                now,
+            )
+
+    def _field_rows(self, run: list[_Planned], now: datetime) -> Iterator[tuple[Any, ...]]:
+        """`loaders.load._take_machine_value` for every field of each new document."""
+        to_json, no_findings = self.json, self.no_findings
+        box_json = _box_json if self.postgresql else _box_list
+        auto_verified, pending = FieldStatus.AUTO_VERIFIED, FieldStatus.PENDING
+        for planned in run:
+            extraction, document_id = planned.item.extraction, planned.document_id
+            findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for finding in extraction.findings:
+                if finding.field:
+                    findings[finding.field].append(finding.to_dict())
+            for f, auto in zip(extraction.fields, planned.auto, strict=True):
+                field_findings = findings.get(f.name)
+                yield (
+                    document_id,
+                    f.name,
+                    f.value,
+                    f.raw,
+                    f.confidence,
+                    f.page,
+                    box_json(f.box),
+                    to_json(field_findings) if field_findings else no_findings,
+                    auto_verified if auto else pending,
+                    f.value,  # machine_value
+                    1,  # extraction_version
+                    None,  # verified_by
+                    now if auto else None,  # verified_at
+                    now,
+                )
+
     def _write_subjects(self, snapshot: _Snapshot, now: datetime) -> None:
-        """Create the run's new subjects (parents first), read back every id, write the hints."""
+        """Create the run's new subjects (parents first), learn every id, write the hints."""
         created = list(snapshot.created)
         for subject in created:
             subject.public_id = new_public_id()
         if created:
             if self.postgresql:
-                self._merge_subjects_postgresql(created, now)
+                self._insert_subjects_postgresql(created, now)
             else:
-                # In creation order (ids ascend as the per-document path gives them); a branch
-                # whose parent is new in this run gets its parent's id right after.
-                rows = [
-                    _subject_row(s, self._subject_id(snapshot, s.parent_key), now) for s in created
-                ]
-                self.session.execute(sqlite_insert(_SUBJECTS).on_conflict_do_nothing(), rows)
-                late = [
-                    s
-                    for s, row in zip(created, rows, strict=True)
-                    if s.parent_key and row["parent_id"] is None
-                ]
-                if late:
-                    self.session.execute(
-                        update(_SUBJECTS)
-                        .where(
-                            _SUBJECTS.c.kind == SubjectKind.ORGANIZATION.value,
-                            _SUBJECTS.c.key == bindparam("b_key"),
-                        )
-                        .values(parent_id=bindparam("b_parent")),
-                        [
-                            {"b_key": s.key, "b_parent": self._subject_id(snapshot, s.parent_key)}
-                            for s in late
-                        ],
-                    )
-            by_key = {(s.kind, s.key): s for s in created}
-            for row in self.session.execute(
-                select(Subject.id, Subject.kind, Subject.key, Subject.public_id).where(
-                    Subject.key.in_(sorted({k for _, k in by_key}))
-                )
-            ):
-                subject = by_key.get((row.kind, row.key))
-                if subject is None:
-                    continue
-                if subject.public_id != row.public_id:  # a concurrent writer created it first
-                    subject.created = False  # so its hints are written as an update
-                subject.id, subject.public_id = row.id, row.public_id
-        hints = [
-            {"b_id": s.id, "b_name": s.hint_name, "b_birth": s.hint_birth, "b_now": now}
+                self._insert_subjects_sqlite(snapshot, created, now)
+        hinted = [
+            s
             for s in snapshot.subjects.values()
             if not s.created and (s.hint_name is not None or s.hint_birth is not None)
         ]
-        if hints:
+        if not hinted:
+            return
+        if self.postgresql:
+            self._pg_execute(
+                _UPDATE_HINTS,
+                {
+                    "now": now,
+                    "id": [s.id for s in hinted],
+                    "name": [s.hint_name for s in hinted],
+                    "birth_date": [s.hint_birth for s in hinted],
+                },
+            )
+            return
+        self.session.execute(
+            update(_SUBJECTS)
+            .where(_SUBJECTS.c.id == bindparam("b_id"))
+            .values(
+                name=func.coalesce(
+                    bindparam("b_name", type_=_SUBJECTS.c.name.type), _SUBJECTS.c.name
+                ),
+                birth_date=func.coalesce(
+                    bindparam("b_birth", type_=_SUBJECTS.c.birth_date.type),
+                    _SUBJECTS.c.birth_date,
+                ),
+                updated_at=bindparam("b_now", type_=_SUBJECTS.c.updated_at.type),
+            ),
+            [
+                {"b_id": s.id, "b_name": s.hint_name, "b_birth": s.hint_birth, "b_now": now}
+                for s in hinted
+            ],
+        )
+
+    def _insert_subjects_postgresql(self, created: list[_Subject], now: datetime) -> None:
+        """INSERT … ON CONFLICT DO NOTHING RETURNING id, with the ids `_reserve_ids` gave: a
+        subject a concurrent writer created first is simply used (its id read back). Branches
+        after parents, so a branch finds its parent's real id."""
+        inserted: set[int] = set()
+        for branches in (False, True):
+            part = [s for s in created if (s.parent_key is not None) == branches]
+            if not part:
+                continue
+            rows = self._pg_execute(
+                _INSERT_SUBJECTS,
+                {
+                    "now": now,
+                    "id": [s.id for s in part],
+                    "public_id": [s.public_id for s in part],
+                    "kind": [s.kind for s in part],
+                    "key": [s.key for s in part],
+                    "parent_key": [s.parent_key for s in part],
+                    "province_code": [s.province_code for s in part],
+                    "name": [s.name for s in part],
+                    "birth_date": [s.birth_date for s in part],
+                },
+            )
+            inserted.update(row[0] for row in rows)
+        lost = {(s.kind, s.key): s for s in created if s.id not in inserted}
+        if lost:
+            self._read_back(lost)
+
+    def _insert_subjects_sqlite(
+        self, snapshot: _Snapshot, created: list[_Subject], now: datetime
+    ) -> None:
+        """In creation order (ids ascend as the per-document path gives them); a branch whose
+        parent is new in this run gets its parent's id right after."""
+        rows = [_subject_row(s, self._subject_id(snapshot, s.parent_key), now) for s in created]
+        self.session.execute(sqlite_insert(_SUBJECTS).on_conflict_do_nothing(), rows)
+        late = [
+            s
+            for s, row in zip(created, rows, strict=True)
+            if s.parent_key and row["parent_id"] is None
+        ]
+        if late:
             self.session.execute(
                 update(_SUBJECTS)
-                .where(_SUBJECTS.c.id == bindparam("b_id"))
-                .values(
-                    name=func.coalesce(
-                        bindparam("b_name", type_=_SUBJECTS.c.name.type), _SUBJECTS.c.name
-                    ),
-                    birth_date=func.coalesce(
-                        bindparam("b_birth", type_=_SUBJECTS.c.birth_date.type),
-                        _SUBJECTS.c.birth_date,
-                    ),
-                    updated_at=bindparam("b_now", type_=_SUBJECTS.c.updated_at.type),
-                ),
-                hints,
+                .where(
+                    _SUBJECTS.c.kind == SubjectKind.ORGANIZATION.value,
+                    _SUBJECTS.c.key == bindparam("b_key"),
+                )
+                .values(parent_id=bindparam("b_parent")),
+                [
+                    {"b_key": s.key, "b_parent": self._subject_id(snapshot, s.parent_key)}
+                    for s in late
+                ],
             )
+        self._read_back({(s.kind, s.key): s for s in created})
+
+    def _read_back(self, subjects: dict[tuple[str, str], _Subject]) -> None:
+        """The ids and public ids the warehouse holds for `subjects` (by kind and key)."""
+        for row in self._subjects_by_key(set(subjects)):
+            subject = subjects[(row.kind, row.key)]
+            if subject.public_id != row.public_id:  # a concurrent writer created it first
+                subject.created = False  # so its hints are written as an update
+            subject.id, subject.public_id = row.id, row.public_id
 
     def _subject_id(self, snapshot: _Snapshot, key: str | None) -> int | None:
         if key is None:
@@ -757,82 +877,32 @@ class _BulkLoad:
             )
         return parent.id
 
-    def _merge_subjects_postgresql(self, created: list[_Subject], now: datetime) -> None:
-        """Ids in creation order (so links sort as the per-document path sorts them), COPY into
-        staging, then INSERT … ON CONFLICT DO NOTHING: a subject a concurrent writer created
-        first is simply used. Branches after parents, so a branch finds its parent's real id."""
-        ids = self._next_ids("subjects", len(created))
-        for subject, new_id in zip(created, ids, strict=True):
-            subject.id = new_id
-        stage = _stage_subjects
-        self.session.execute(stage.delete())
-        rows = []
-        for s in created:
-            row = _subject_row(s, None, now)
-            row.update(id=s.id, public_id=s.public_id, parent_key=s.parent_key)
-            rows.append(row)
-        self._copy(_STAGE_SUBJECTS, rows)
-        parent = _SUBJECTS.alias("parent")
-        columns = [c.name for c in _SUBJECTS.columns]
-        for branches in (False, True):
-            source = (
-                select(
-                    *(
-                        parent.c.id.label("parent_id") if c == "parent_id" else stage.c[c]
-                        for c in columns
-                    )
-                )
-                .select_from(
-                    stage.outerjoin(
-                        parent,
-                        (parent.c.kind == SubjectKind.ORGANIZATION.value)
-                        & (parent.c.key == stage.c.parent_key),
-                    )
-                )
-                .where(
-                    stage.c.parent_key.is_not(None) if branches else stage.c.parent_key.is_(None)
-                )
-                .order_by(stage.c.id)
-            )
-            self.session.execute(
-                pg_insert(_SUBJECTS)
-                .from_select(columns, source)
-                .on_conflict_do_nothing(index_elements=["kind", "key"])
-            )
-
     def _write_documents(self, run: list[_Planned], now: datetime) -> None:
         """Insert the run's documents in item order and learn their ids.
 
-        PostgreSQL: ids from the sequence, COPY into staging, INSERT … ON CONFLICT (sha256) DO
-        NOTHING; a sha256 a concurrent load inserted meanwhile is a retryable error (the retry
-        finds it and takes the per-document path). SQLite: executemany (writers are serialized).
+        PostgreSQL: COPY with the ids `_reserve_ids` gave; a sha256 a concurrent load inserted
+        meanwhile breaks the unique key, a retryable error (the retry finds the document and
+        takes the per-document path). SQLite: executemany (writers are serialized).
         """
-        rows = [_document_row(p, now) for p in run]
+        by_index = {p.index: p for p in run}
         if self.postgresql:
-            ids = self._next_ids("documents", len(run))
-            for planned, row, new_id in zip(run, rows, ids, strict=True):
-                planned.document_id = row["id"] = new_id
-            for planned, row in zip(run, rows, strict=True):
+            rows = []
+            for planned in run:
+                row = _document_row(planned, now, self.json)
+                row["id"] = planned.document_id
                 if planned.duplicate_of_index is not None:
-                    row["duplicate_of_id"] = self._item_document(run, planned.duplicate_of_index)
-            self.session.execute(_stage_documents.delete())
-            self._copy(_STAGE_DOCUMENTS, rows)
-            columns = [c.name for c in _DOCUMENTS.columns]
-            inserted = self.session.execute(
-                pg_insert(_DOCUMENTS)
-                .from_select(
-                    columns,
-                    select(*(_stage_documents.c[c] for c in columns)).order_by(
-                        _stage_documents.c.id
-                    ),
-                )
-                .on_conflict_do_nothing(index_elements=["sha256"])
-                .returning(_DOCUMENTS.c.id)
-            ).all()
-            if len(inserted) != len(run):
-                raise WarehouseUnavailable("another load wrote the same documents; retry")
+                    row["duplicate_of_id"] = by_index[planned.duplicate_of_index].document_id
+                rows.append(tuple(row[c] for c in _DOCUMENT_COLUMNS))
+            try:
+                self._copy("documents", _DOCUMENT_COLUMNS, rows)
+            except IntegrityError as exc:
+                if _constraint(exc) == _DOCUMENTS_SHA256_KEY:
+                    raise WarehouseUnavailable(
+                        "another load wrote the same documents; retry"
+                    ) from exc
+                raise
             return
-        self.session.execute(insert(_DOCUMENTS), rows)
+        self.session.execute(insert(_DOCUMENTS), [_document_row(p, now, self.json) for p in run])
         by_sha = {
             sha: document_id
             for sha, document_id in self.session.execute(
@@ -844,7 +914,7 @@ class _BulkLoad:
         for planned in run:
             planned.document_id = by_sha[planned.item.extraction.sha256]
         fixes = [
-            {"b_id": p.document_id, "b_dup": self._item_document(run, p.duplicate_of_index)}
+            {"b_id": p.document_id, "b_dup": by_index[p.duplicate_of_index].document_id}
             for p in run
             if p.duplicate_of_index is not None
         ]
@@ -856,64 +926,107 @@ class _BulkLoad:
                 fixes,
             )
 
-    @staticmethod
-    def _item_document(run: list[_Planned], index: int) -> int | None:
-        return next(p.document_id for p in run if p.index == index)
-
-    def _next_ids(self, table: str, n: int) -> list[int]:
-        """`n` ids from the table's sequence, ascending: rows get them in item order."""
-        sequence = func.pg_get_serial_sequence(table, "id")
-        return sorted(
-            self.session.scalars(
-                select(func.nextval(sequence)).select_from(func.generate_series(1, literal(n)))
-            )
-        )
-
-    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Append rows no other writer can clash with: COPY on PostgreSQL, else executemany."""
-        if not rows:
+    def _append(
+        self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    ) -> None:
+        """Append rows no other writer can clash with: COPY on PostgreSQL, else executemany.
+        `rows` may be a generator: COPY sends them as they come."""
+        if isinstance(rows, list) and not rows:
             return
         if self.postgresql:
-            self._copy(table.name, rows)
-        else:
-            self.session.execute(insert(table), rows)
+            self._copy(table.name, columns, rows)
+            return
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+        if params:  # an empty executemany would insert one row of defaults
+            self.session.execute(insert(table), params)
 
-    def _copy(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """COPY `rows` (dicts with the same keys) into `table` on the session's own connection,
-        so they are part of its transaction."""
+    # -- PostgreSQL, on the session's own connection (so inside its transaction) ----------------
+
+    def _reserve_ids(self, subjects: list[_Subject], run: list[_Planned]) -> None:
+        """Ids for the new subjects and documents, ascending in creation and item order (as
+        the per-document path numbers them, so links sort alike)."""
+        reserved: dict[str, list[int]] = {"s": [], "d": []}
+        for row in self._pg_execute(
+            _RESERVE_IDS, {"subjects": len(subjects), "documents": len(run)}
+        ):
+            reserved[row.seq].append(row.id)
+        for subject, new_id in zip(subjects, sorted(reserved["s"]), strict=True):
+            subject.id = new_id
+        for planned, new_id in zip(run, sorted(reserved["d"]), strict=True):
+            planned.document_id = new_id
+
+    def _pg_execute(self, statement: str, params: Mapping[str, Any]) -> list[Any]:
+        """Run `statement` through the driver (its list parameters are bound as arrays); rows
+        as named tuples."""
+        import psycopg
+        from psycopg.rows import namedtuple_row
+
+        connection = self.session.connection().connection.driver_connection
+        try:
+            with connection.cursor(row_factory=namedtuple_row) as cursor:  # type: ignore[union-attr]
+                cursor.execute(statement, params)
+                return cursor.fetchall() if cursor.description else []
+        except psycopg.Error as exc:
+            raise _wrapped(statement, exc) from exc
+
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """COPY `rows` (tuples in `columns` order, JSON columns as text) into `table`."""
+        import psycopg
         from psycopg import sql
 
-        columns = list(rows[0])
-        json_columns = _json_columns(table)
-        dump = [c in json_columns for c in columns]
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         connection = self.session.connection().connection.driver_connection
-        with connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(
-                    [
-                        _json_text(value) if d else value
-                        for value, d in zip(row.values(), dump, strict=True)
-                    ]
-                )
+        try:
+            with connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+                write_row = copy.write_row
+                for row in rows:
+                    write_row(row)
+        except psycopg.Error as exc:
+            raise _wrapped(f"COPY {table}", exc) from exc
 
 
-class _JsonText(str):
-    """JSON already serialized (COPY sends it as it is)."""
+def _wrapped(statement: str, exc: Exception) -> BaseException:
+    """A driver error as SQLAlchemy's (`IntegrityError`, `OperationalError` …), so that
+    `translate_db_errors` sees what it sees from statements SQLAlchemy runs. No parameters: they
+    may hold personal data."""
+    import psycopg
+
+    return cast(
+        BaseException,
+        DBAPIError.instance(statement, None, exc, psycopg.Error, hide_parameters=True),
+    )
+
+
+def _constraint(exc: DBAPIError) -> str | None:
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)
 
 
 def _json_text(value: Any) -> str:
-    return value if isinstance(value, _JsonText) else json.dumps(value, ensure_ascii=False)
+    """JSON text for COPY. SQLAlchemy's JSON type stores Python None as JSON null (not SQL NULL),
+    so None is sent as the text "null" too."""
+    return json.dumps(value, ensure_ascii=False)
 
 
-def _json_columns(table: str) -> set[str]:
-    """JSON columns of a warehouse table (staging tables have their model's): SQLAlchemy's JSON
-    type stores Python None as JSON null, so COPY must send the text "null" too."""
-    name = {_STAGE_DOCUMENTS: "documents", _STAGE_SUBJECTS: "subjects"}.get(table, table)
-    model = Document.metadata.tables[name]
-    return {c.name for c in model.columns if isinstance(c.type, JSON)}
+def _box_json(box: Box | None) -> str:
+    """`_json_text(box.to_list())` for the four integers of a box, without the encoder (one call
+    per field row adds up)."""
+    if box is None:
+        return "null"
+    try:
+        return f"[{box.left:d}, {box.top:d}, {box.width:d}, {box.height:d}]"
+    except (TypeError, ValueError):  # not plain integers: the encoder decides
+        return _json_text(box.to_list())
+
+
+def _box_list(box: Box | None) -> list[int] | None:
+    return box.to_list() if box else None
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _ordered_links(planned: _Planned) -> list[tuple[_Subject, str]]:
@@ -954,7 +1067,7 @@ def _subject_row(subject: _Subject, parent_id: int | None, now: datetime) -> dic
     }
 
 
-def _document_row(planned: _Planned, now: datetime) -> dict[str, Any]:
+def _document_row(planned: _Planned, now: datetime, to_json: Any) -> dict[str, Any]:
     extraction, document = planned.item.extraction, planned.document
     links = _ordered_links(planned)
     province = _province(links)
@@ -966,7 +1079,7 @@ def _document_row(planned: _Planned, now: datetime) -> dict[str, Any]:
     return {
         "sha256": extraction.sha256,
         "doc_type": extraction.doc_type.value,
-        "attributes": dict(extraction.attributes),
+        "attributes": to_json(dict(extraction.attributes)),
         "status": DocumentStatus.VERIFIED if planned.verified else DocumentStatus.NEEDS_REVIEW,
         "page_count": extraction.page_count,
         "media_type": planned.item.media_type,

@@ -24,9 +24,9 @@ from loaders import bulk_load
 from loaders.batches import register_file, start_run
 from loaders.bulk_load import BulkItem, load_extractions
 from loaders.db import make_engine, make_session_factory
-from loaders.errors import InvalidRecord, NotFound
+from loaders.errors import InvalidRecord, NotFound, WarehouseUnavailable
 from loaders.load import load_extraction
-from loaders.models import Base, Document, Principal
+from loaders.models import AuditEntry, Base, Document, DocumentSubject, Principal, Subject
 from loaders.review import accept_document, correct_field
 from tests.loaders import factories
 from tests.loaders.helpers import count
@@ -396,3 +396,68 @@ def test_an_unregistered_file_or_an_invalid_record_writes_nothing(session: Sessi
     with pytest.raises(InvalidRecord):
         load_extractions(session, [BulkItem(replace(good, fields=good.fields * 2))])
     assert count(session, Document) == 0
+
+
+def test_a_document_a_concurrent_load_wrote_first_is_a_retryable_error(
+    dialect: str, session_factory: Callable[[], Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another load commits the same file between the bulk load's reads and its writes: the
+    bulk load fails retryably, and the retry takes that file down the per-document path."""
+    if dialect == "sqlite":
+        pytest.skip(reason="SQLite serializes writers")
+    card = factories.id_card(id_number="001099000123", full_name="Lê Thị Mai")
+    other = factories.id_card(id_number="001099000124", full_name="Phan Văn Tâm")
+    write_documents = bulk_load._BulkLoad._write_documents
+
+    def rival_first(self: Any, run: Any, now: Any) -> None:
+        with session_factory() as rival:  # same file, a holder this load does not write
+            load_extraction(
+                rival, replace(card, fields=(factories.field("id_number", "001099000999"),))
+            )
+            rival.commit()
+        write_documents(self, run, now)
+
+    monkeypatch.setattr(bulk_load._BulkLoad, "_write_documents", rival_first)
+    with session_factory() as session:
+        with pytest.raises(WarehouseUnavailable):
+            load_extractions(session, [BulkItem(other), BulkItem(card)])
+        session.rollback()
+    monkeypatch.setattr(bulk_load._BulkLoad, "_write_documents", write_documents)
+    with session_factory() as session:
+        results = load_extractions(session, [BulkItem(other), BulkItem(card)])
+        session.commit()
+        assert [r.created for r in results] == [True, False]
+        assert [r.new_version for r in results] == [1, 2]
+        assert count(session, Document) == 2
+
+
+def test_a_subject_a_concurrent_load_created_first_is_used(
+    dialect: str, session_factory: Callable[[], Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another load creates the same person between the bulk load's reads and its writes: the
+    bulk load links to that subject and writes its hints over it, as the per-document path."""
+    if dialect == "sqlite":
+        pytest.skip(reason="SQLite serializes writers")
+    ours = factories.id_card(id_number="001099000123", full_name="Lê Thị Mai")
+    theirs = factories.id_card(id_number="001099000123", full_name="Le Thi Mai")
+    write_subjects = bulk_load._BulkLoad._write_subjects
+
+    def rival_first(self: Any, snapshot: Any, now: Any) -> None:
+        with session_factory() as rival:
+            load_extraction(rival, theirs)
+            rival.commit()
+        write_subjects(self, snapshot, now)
+
+    monkeypatch.setattr(bulk_load._BulkLoad, "_write_subjects", rival_first)
+    with session_factory() as session:
+        (result,) = load_extractions(session, [BulkItem(ours)])
+        session.commit()
+        assert result.created and result.subjects_linked == 1
+        subject = session.scalars(sa.select(Subject)).one()  # one person, theirs
+        assert (subject.key, subject.name) == ("001099000123", "Lê Thị Mai")
+        links = session.scalars(sa.select(DocumentSubject.subject_id)).all()
+        assert links == [subject.id, subject.id]
+        entry = session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.document_id == result.document_id)
+        ).one()
+        assert entry.subject_public_id == subject.public_id
