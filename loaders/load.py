@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from extractors.records import Extraction, Field, Severity
 from loaders.batches import link_loaded_file
 from loaders.db import translate_db_errors
 from loaders.derived import refresh_derived
+from loaders.erasure import TOMBSTONE
 from loaders.errors import ConflictingUpdate, InvalidRecord, WarehouseUnavailable
 from loaders.identity import link_subjects
 from loaders.journal import audit, primary_subject_public_id
@@ -105,7 +106,6 @@ def _load(
     size: int,
 ) -> LoadResult:
     _check(extraction)
-    digest = content_digest(extraction)
     document, created = get_or_create(
         session,
         Document,
@@ -114,6 +114,11 @@ def _load(
     )
     if batch is not None:
         link_loaded_file(session, batch, document)
+    if not created:
+        # Erasure is for good: re-reading a kept original (a shared document's scan) must not
+        # bring an erased person's values back, in a field, a version or a subject link.
+        extraction = without_erased_fields(extraction, erased_field_names(session, document))
+    digest = content_digest(extraction)
     if not created and _latest_digest(session, document) == digest:
         return LoadResult(document.id, False, None, 0, 0, 0)
 
@@ -164,6 +169,31 @@ def _load(
     return LoadResult(document.id, created, version, conflicts, links.linked, links.candidates)
 
 
+def erased_field_names(session: Session, document: Document) -> set[str]:
+    """The fields of `document` an erasure tombstoned."""
+    return {
+        f.name
+        for f in document_fields(session, document.id)
+        if f.value == TOMBSTONE and f.status == FieldStatus.REJECTED
+    }
+
+
+def without_erased_fields(extraction: Extraction, erased: set[str]) -> Extraction:
+    """`extraction` without the values, findings and subject references of the `erased` fields
+    (a reference is dropped when any field it maps to was erased: it named the erased person)."""
+    if not erased:
+        return extraction
+    subjects = tuple(
+        ref for ref in extraction.subjects if not erased.intersection(ref.fields.values())
+    )
+    return replace(
+        extraction,
+        fields=tuple(f for f in extraction.fields if f.name not in erased),
+        findings=tuple(f for f in extraction.findings if f.field not in erased),
+        subjects=subjects,
+    )
+
+
 def _check(extraction: Extraction) -> None:
     names = [f.name for f in extraction.fields]
     if len(names) != len(set(names)):
@@ -193,7 +223,11 @@ def _merge_fields(
     for finding in extraction.findings:
         if finding.field:
             findings[finding.field].append(finding.to_dict())
-    existing = {f.name: f for f in document_fields(session, document.id)}
+    existing = {
+        f.name: f
+        for f in document_fields(session, document.id)
+        if not (f.value == TOMBSTONE and f.status == FieldStatus.REJECTED)  # erased: left as is
+    }
     conflicts = 0
     for field in extraction.fields:
         row = existing.pop(field.name, None)

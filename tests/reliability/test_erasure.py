@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -370,6 +371,36 @@ def test_erasure_leaves_nothing_of_the_person(wh: Runtime) -> None:
         if key.endswith(".json"):
             text = wh.store.get_bytes(key).decode().casefold()
             assert not [s for s in A_STRINGS if s.casefold() in text], key
+
+
+def test_reading_a_shared_original_again_does_not_bring_the_person_back(wh: Runtime) -> None:
+    # The birth certificate's scan is kept for the child. Reprocessing it (another OCR setting, a
+    # new extractor) reads the erased mother's name and number off the page again: the load must
+    # keep her fields tombstoned and must not link or create her again.
+    built = _build(wh)
+    erase_subject_everywhere(wh, A_ID, built["steward"], "Yêu cầu xóa số 12/2025")
+    reread = replace(birth_certificate_of_b(), sha256=built["certificate"])
+    with wh.session() as session:
+        result = load_extraction(session, reread, options_fingerprint="lang=vie+eng")
+        session.commit()
+    assert result.new_version is not None  # a new version was recorded
+    assert _rows_mentioning(wh, A_STRINGS) == []
+    with wh.session() as session:
+        fields = {
+            f.name: f.value
+            for f in session.scalars(
+                select(FieldValue).where(FieldValue.document_id == built["certificate_id"])
+            )
+        }
+        assert fields["full_name"] == B_NAME and fields["mother_full_name"] == TOMBSTONE
+        child = queries.find_subject(session, B_ID)
+        links = session.scalars(
+            select(DocumentSubject.subject_id).where(
+                DocumentSubject.document_id == built["certificate_id"]
+            )
+        ).all()
+        assert child is not None and links == [child.id]
+        assert queries.find_subject(session, A_ID) is None
 
 
 def test_erasing_again_by_public_id_finishes_and_changes_nothing(wh: Runtime) -> None:
