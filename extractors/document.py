@@ -204,12 +204,21 @@ def _validate(
 
 def _agreements(fields: dict[str, Field], findings: list[Finding]) -> dict[str, str]:
     """Values an independent check confirms: an enterprise code whose check digit holds; a sex
-    that the 4th digit of the ID number printed beside it agrees with."""
+    that the 4th digit of the ID number printed beside it agrees with; the place of issue and a
+    local issuer that name the same listed province."""
     doubted = {f.field for f in findings if f.severity is Severity.ERROR}
     out: dict[str, str] = {}
     code = fields.get("enterprise_code")
     if code is not None and "enterprise_code" not in doubted and len(code.value) in (10, 14):
         out["enterprise_code"] = code.value
+    place, issuer = fields.get("place"), fields.get("issuer")
+    if (
+        place is not None
+        and issuer is not None
+        and not {"place", "issuer"} & doubted
+        and admin_document.place_agrees_with_issuer(place.value, issuer.value)
+    ):
+        out["place"], out["issuer"] = place.value, issuer.value
     for id_name, _, sex_name in ID_CHECKS:
         if sex_name is None or id_name not in fields or sex_name not in fields:
             continue

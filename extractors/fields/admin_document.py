@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from extractors.classify import ADMIN_KINDS, QUOC_HIEU, SYMBOL_KINDS
+from extractors.data.places import match_province
 from extractors.fields.common import (
     Line,
     column_parts,
@@ -32,15 +33,18 @@ MOTTO = "DOC LAP - TU DO - HANH PHUC"
 ISSUER_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
 # Words kept capitalized inside an issuer name (proper names of institutions).
 ISSUER_PROPER = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "CHỈ ĐẠO": "Chỉ đạo"}
-# Names of bodies as Decree 30/2020 writes them (capitals included): a misread mark or the
-# sentence-casing of a header printed in capitals is put right by the name.
-ISSUER_PHRASES = (
-    "Ủy ban nhân dân", "Hội đồng nhân dân", "Ban Chỉ đạo", "Văn phòng", "Kế hoạch và Đầu tư",
-    "Tài nguyên và Môi trường", "Tư pháp", "Nội vụ", "Tài chính", "Y tế", "Giáo dục và Đào tạo",
-    "Công Thương", "Xây dựng", "Giao thông vận tải", "Nông nghiệp và Phát triển nông thôn",
-    "Nông nghiệp và Môi trường", "Lao động - Thương binh và Xã hội", "Khoa học và Công nghệ",
-    "Thông tin và Truyền thông", "Văn hóa, Thể thao và Du lịch", "Công an", "Dân tộc và Tôn giáo",
+# Provincial departments (Sở …) as Decree 30/2020 writes their names, capitals included.
+DEPARTMENTS = (
+    "Kế hoạch và Đầu tư", "Tài nguyên và Môi trường", "Tư pháp", "Nội vụ", "Tài chính", "Y tế",
+    "Giáo dục và Đào tạo", "Công Thương", "Xây dựng", "Giao thông vận tải",
+    "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường",
+    "Lao động - Thương binh và Xã hội", "Khoa học và Công nghệ", "Thông tin và Truyền thông",
+    "Văn hóa, Thể thao và Du lịch", "Dân tộc và Tôn giáo",
 )  # fmt: skip
+# Names of bodies (capitals included): a misread mark or the sentence-casing of a header printed
+# in capitals is put right by the name.
+ISSUER_PHRASES = ("Ủy ban nhân dân", "Hội đồng nhân dân", "Ban Chỉ đạo", "Văn phòng", "Công an",
+                  *DEPARTMENTS)  # fmt: skip
 LOCALITY_WORDS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THỊ TRẤN")
 # Lines that start the body after the subject (folded prefixes).
 BODY_STARTS = (
@@ -415,3 +419,29 @@ def _signer(page: PageText) -> Field | None:
     if block is None:
         return None
     return name_below(lines, block[0], block[1].box, max_lines=12)
+
+
+# Issuing bodies whose name is the body plus the locality it serves (the rest, e.g. "Ban Chỉ đạo
+# 138", carry words no list holds, so no agreement can vouch for them).
+LOCAL_BODIES = frozenset(
+    {"Ủy ban nhân dân", "Hội đồng nhân dân", *(f"Sở {d}" for d in DEPARTMENTS)}
+)
+
+
+def place_agrees_with_issuer(place: str, issuer: str) -> bool:
+    """True when the place of issue is a province (by the closed list) and the issuer is a local
+    body of that same province ("Quảng Ngãi" / "Ủy ban nhân dân tỉnh Quảng Ngãi"): the two are
+    read from different parts of the page, so agreeing on one listed name vouches for both."""
+    match = _issuer_locality.match(issuer)
+    if match is None or match.group("body") not in LOCAL_BODIES:
+        return False
+    province = match_province(place, threshold=1.0)
+    return (
+        province is not None
+        and province.exact
+        and province.name == place
+        and match.group("place") == place
+    )
+
+
+_issuer_locality = re.compile(r"^(?P<body>.+?) (?:tỉnh|thành phố) (?P<place>[^,;/]+)$")

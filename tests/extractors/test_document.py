@@ -44,3 +44,34 @@ def test_extraction_round_trips_through_json() -> None:
 def test_blank_pages_say_so() -> None:
     result = extract([PageText(1, 10, 10, PageSource.OCR)], sha256="c" * 64)
     assert "document.no_text" in {f.code for f in result.findings}
+
+
+def _header(place_line: str) -> PageText:
+    rows = [
+        ("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        ("TỈNH QUẢNG NGÃI", "Độc lập - Tự do - Hạnh phúc"),
+        ("Số: 86/QĐ-UBND", place_line),
+    ]
+    words = []
+    for i, (left, right) in enumerate(rows):
+        for j, w in enumerate(left.split()):
+            words.append(Word(w, Box(100 + j * 90, 100 + i * 50, 80, 40), 0.9, line=2 * i))
+        for j, w in enumerate(right.split()):
+            words.append(Word(w, Box(900 + j * 90, 100 + i * 50, 80, 40), 0.9, line=2 * i + 1))
+    words += [
+        Word("QUYẾT", Box(700, 300, 120, 40), 0.9, line=10),
+        Word("ĐỊNH", Box(830, 300, 100, 40), 0.9, line=10),
+    ]
+    return PageText(1, 1654, 2339, PageSource.OCR, tuple(words))
+
+
+def test_place_and_issuer_naming_the_same_listed_province_confirm_each_other() -> None:
+    agreeing = extract([_header("Quảng Ngãi, ngày 16 tháng 01 năm 2025")], sha256="c" * 64)
+    assert agreeing.value("place") == "Quảng Ngãi"
+    assert agreeing.value("issuer") == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert agreeing.field("place").confidence >= 0.9
+    assert agreeing.field("issuer").confidence >= 0.9
+    # A place that is not the issuer's province vouches for nothing: both stay for a steward.
+    other = extract([_header("Quảng Nam, ngày 16 tháng 01 năm 2025")], sha256="d" * 64)
+    assert other.value("place") == "Quảng Nam"
+    assert other.field("place").confidence < 0.9 and other.field("issuer").confidence < 0.9
