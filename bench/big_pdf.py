@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -69,11 +70,13 @@ def main() -> int:
             time.sleep(0.1)
         seconds = time.perf_counter() - started
         out = proc.stdout.read() if proc.stdout else ""
-        pages_done = len(list((root / "objects" / "derived").glob("*/pages/*.png")))
+        # Pages read = the pages of the stored OCR result (page images are made on first view).
+        ocr = list((root / "objects" / "derived").glob("*/ocr.json"))
+        pages_done = sum(len(json.loads(p.read_text("utf-8")).get("pages", [])) for p in ocr)
     peak_mb = peak / 1e6
     print(f"PDF: {args.pages} scanned pages, {size_mb:.1f} MB, made in {made:.1f} s")
     print(
-        f"sohoa run: exit {proc.returncode}, {seconds:.1f} s, {pages_done} page images stored, "
+        f"sohoa run: exit {proc.returncode}, {seconds:.1f} s, {pages_done} pages read, "
         f"{pages_done / seconds:.2f} pages/s"
     )
     print(

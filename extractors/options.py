@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 # Bump when extractors/preprocess.py or extractors/refine.py changes what a page reads as (the words
 # or the re-read fields), so cached results made by the older code are not reused.
-CLEANUP_VERSION = "2"
+# "3": text taller than 26 px is read at ~20 px (300-dpi scans read differently).
+CLEANUP_VERSION = "3"
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,21 @@
 """Open a PDF or an image and hand out its pages one at a time, in bounded memory.
 
-A PDF page is rendered with pypdfium2 at `render_dpi`; its text layer is read with pdfplumber and
-scaled to the render's pixels. Text drawn by form widgets (the e-signature stamp, and the number and
-day that e-office systems stamp in after signing) is not page content, so pdfplumber misses
-it; it is read from pypdfium2 after flattening the page and added to the page's words.
+A PDF page is rendered with pypdfium2 at `render_dpi`, only when its image is asked for: a page
+whose text layer is used needs no raster at all (its size is known without rendering), and the
+review UI renders it later from the original (`render_page`). Its text layer is read with
+pdfplumber and scaled to the render's pixels. Text drawn by form widgets (the e-signature stamp,
+and the number and day that e-office systems stamp in after signing) is not page content, so
+pdfplumber misses it; it is read from pypdfium2 after flattening the page and added to the page's
+words.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import warnings
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,7 +29,7 @@ from extractors.errors import CorruptFile, DecompressionBomb, EncryptedPdf, TooM
 from extractors.layout import order_words
 from extractors.options import ReadOptions
 from extractors.records import Box, Word
-from extractors.sniff import MediaType
+from extractors.sniff import MediaType, sniff
 from extractors.text import nfc
 
 log = logging.getLogger(__name__)
@@ -36,14 +39,41 @@ PDFIUM_ERR_PASSWORD = 4
 PDFIUM_ERR_SECURITY = 6
 
 
-@dataclass
 class SourcePage:
-    """One page: its image (RGB; boxes are in its pixels) and the PDF text layer words, if any."""
+    """One page: its image (RGB; boxes are in its pixels) and the PDF text layer words, if any.
 
-    number: int  # 1-based
-    image: Image.Image
-    text_words: list[Word] | None  # None: no text layer (an image, or the layer could not be read)
-    notes: tuple[str, ...] = ()
+    A PDF page's image is rendered on first use of `image` (`size` is known before): a page read
+    from its text layer is never rasterized while processing.
+    """
+
+    def __init__(
+        self,
+        number: int,
+        image: Image.Image | None = None,
+        text_words: list[Word] | None = None,
+        notes: tuple[str, ...] = (),
+        *,
+        size: tuple[int, int] | None = None,
+        render: Callable[[], Image.Image] | None = None,
+    ) -> None:
+        if image is not None:
+            size = image.size
+        if size is None or (image is None and render is None):
+            raise ValueError("a page needs its image, or its size and a way to render it")
+        self.number = number  # 1-based
+        self.text_words = text_words  # None: no text layer (an image, or an unreadable layer)
+        self.notes = notes
+        self.size: tuple[int, int] = size
+        self._image = image
+        self._render = render
+
+    @property
+    def image(self) -> Image.Image:
+        if self._image is None:
+            assert self._render is not None
+            self._image = self._render()
+            self._render = None
+        return self._image
 
 
 class SourceDocument:
@@ -84,10 +114,10 @@ class PdfSource(SourceDocument):
         self._path = path
         self._options = options
         self._plumber: Any = None
-        try:
-            self._pdf = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            raise _translate_pdfium_open_error(exc) from exc
+        self._page: pdfium.PdfPage | None = None  # the page last handed out, kept for its render
+        self._page_index = -1
+        self._closed = False
+        self._pdf = _open_pdf(path)
         try:
             self.page_count = len(self._pdf)
             if self.page_count == 0:
@@ -111,43 +141,51 @@ class PdfSource(SourceDocument):
             with contextlib.suppress(Exception):
                 self._plumber.close()
             self._plumber = None
-        self._pdf.close()
+        self._release_page()
+        if not self._closed:
+            self._closed = True
+            self._pdf.close()
 
     def iter_pages(self) -> Iterator[SourcePage]:
         for index in range(self.page_count):
             yield self._read_page(index)
+        self._release_page()
+
+    def _release_page(self) -> None:
+        if self._page is not None:
+            self._page.close()
+        self._page, self._page_index = None, -1
 
     def _read_page(self, index: int) -> SourcePage:
+        self._release_page()
         notes: list[str] = []
         try:
             page = self._pdf[index]
-            width_pt, height_pt = page.get_size()
-            crop_left, crop_bottom, _, _ = page.get_cropbox()
-            scale = self._options.render_dpi / 72
-            pixels = (width_pt * scale) * (height_pt * scale)
-            if pixels > self._options.max_image_pixels:
-                # A large-format page is not an attack; render it smaller instead of refusing it.
-                scale *= (self._options.max_image_pixels / pixels) ** 0.5
-                notes.append(f"large page rendered at {round(scale * 72)} dpi")
+            scale, size = _render_scale(page, self._options, notes)
             widget_words: list[Word] = []
             if pdfium_raw.FPDFPage_GetAnnotCount(page) > 0:
+                crop_left, crop_bottom, _, _ = page.get_cropbox()
                 page, widget_words = _flatten_widgets(
-                    self._pdf, index, page, scale, crop_left, crop_bottom, height_pt
+                    self._pdf, index, page, scale, crop_left, crop_bottom, page.get_height()
                 )
-            bitmap = page.render(scale=scale, may_draw_forms=True)
-            image = bitmap.to_pil().convert("RGB")
-            bitmap.close()
-            page.close()
         except pdfium.PdfiumError as exc:
-            raise CorruptFile(
-                f"Không đọc được trang {index + 1} của PDF (tệp hỏng hoặc bị cắt): "
-                "hãy xuất lại bản PDF",
-                detail=f"pdfium: {exc}",
-            ) from exc
-        words = self._plumber_words(index, image.width, image.height, notes)
+            raise _unreadable_page(index, exc) from exc
+        self._page, self._page_index = page, index
+        words = self._plumber_words(index, size[0], size[1], notes)
         if words is not None or widget_words:
             words = order_words([*(words or []), *widget_words])
-        return SourcePage(index + 1, image, words, tuple(notes))
+        return SourcePage(
+            index + 1, None, words, tuple(notes), size=size, render=lambda: self._render(index)
+        )
+
+    def _render(self, index: int) -> Image.Image:
+        """The page's image: from the open page if it is still the current one, else loaded
+        again (from a reopened file if this one was closed meanwhile)."""
+        if self._page is not None and self._page_index == index:
+            return _render_loaded(self._page, index, self._options)
+        if not self._closed:
+            return _render_index(self._pdf, index, self._options)
+        return render_page(self._path, index + 1, self._options)
 
     def _plumber_words(
         self, index: int, width_px: int, height_px: int, notes: list[str]
@@ -182,6 +220,84 @@ class PdfSource(SourceDocument):
                 Word(text, Box(left, top, max(1, right - left), max(1, bottom - top)), 1.0)
             )
         return words
+
+
+def render_page(path: Path, number: int, options: ReadOptions) -> Image.Image:
+    """Page `number` (1-based) of a file as `open_source` hands it out (same pixels, so the
+    stored word boxes fit): for the review UI, which renders page images when first shown."""
+    media_type = sniff(path)
+    if media_type is not MediaType.PDF:
+        with ImageSource(path, options) as source:
+            for page in source.iter_pages():
+                if page.number == number:
+                    return page.image
+        raise IndexError(f"no page {number}")
+    pdf = _open_pdf(path)
+    try:
+        if not 1 <= number <= len(pdf):
+            raise IndexError(f"no page {number}")
+        pdf.init_forms()
+        return _render_index(pdf, number - 1, options)
+    finally:
+        pdf.close()
+
+
+def _open_pdf(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise _translate_pdfium_open_error(exc) from exc
+
+
+def _render_scale(
+    page: pdfium.PdfPage, options: ReadOptions, notes: list[str] | None = None
+) -> tuple[float, tuple[int, int]]:
+    """The render scale and the image size it gives, without rendering (pypdfium2 makes the
+    bitmap ceil(points × scale) wide and high)."""
+    width_pt, height_pt = page.get_size()
+    scale = options.render_dpi / 72
+    pixels = (width_pt * scale) * (height_pt * scale)
+    if pixels > options.max_image_pixels:
+        # A large-format page is not an attack; render it smaller instead of refusing it.
+        scale *= (options.max_image_pixels / pixels) ** 0.5
+        if notes is not None:
+            notes.append(f"large page rendered at {round(scale * 72)} dpi")
+    return scale, (math.ceil(width_pt * scale), math.ceil(height_pt * scale))
+
+
+def _render_index(pdf: pdfium.PdfDocument, index: int, options: ReadOptions) -> Image.Image:
+    """Load page `index`, flatten its widgets as `_read_page` does, and render it."""
+    try:
+        page = pdf[index]
+        if pdfium_raw.FPDFPage_GetAnnotCount(page) > 0 and page.flatten() == (
+            pdfium_raw.FLATTEN_SUCCESS
+        ):
+            page.close()
+            page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        raise _unreadable_page(index, exc) from exc
+    try:
+        return _render_loaded(page, index, options)
+    finally:
+        page.close()
+
+
+def _render_loaded(page: pdfium.PdfPage, index: int, options: ReadOptions) -> Image.Image:
+    try:
+        scale, _ = _render_scale(page, options)
+        bitmap = page.render(scale=scale, may_draw_forms=True)
+        image = bitmap.to_pil().convert("RGB")
+        bitmap.close()
+    except pdfium.PdfiumError as exc:
+        raise _unreadable_page(index, exc) from exc
+    return image
+
+
+def _unreadable_page(index: int, exc: Exception) -> CorruptFile:
+    return CorruptFile(
+        f"Không đọc được trang {index + 1} của PDF (tệp hỏng hoặc bị cắt): hãy xuất lại bản PDF",
+        detail=f"pdfium: {exc}",
+    )
 
 
 def _translate_pdfium_open_error(exc: pdfium.PdfiumError) -> Exception:
@@ -292,7 +408,10 @@ class ImageSource(SourceDocument):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error", Image.DecompressionBombWarning)
-                    oriented = ImageOps.exif_transpose(frame)
+                    # (reading a PNG's EXIF decodes it: a truncated file fails here)
+                    turned = frame.getexif().get(0x0112, 1) not in (0, 1)  # Orientation tag
+                    # exif_transpose copies the whole page even when there is nothing to turn
+                    oriented = ImageOps.exif_transpose(frame) if turned else frame
                     image = _to_rgb(oriented)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
                 raise _bomb(str(exc)) from exc
@@ -301,7 +420,6 @@ class ImageSource(SourceDocument):
                     f"Ảnh bị hỏng hoặc bị cắt (trang {number}): hãy chụp hoặc scan lại",
                     detail=f"{type(exc).__name__}: {exc}",
                 ) from exc
-            turned = frame.getexif().get(0x0112, 1) not in (0, 1)  # EXIF Orientation tag
             notes = ("image turned upright by its EXIF orientation",) if turned else ()
             yield SourcePage(number, image, None, notes)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -28,10 +29,18 @@ RETRY_ORIENTATION_BELOW_CONFIDENCE = 0.6
 MIN_ORIENTATION_CONFIDENCE = 5.0
 
 
-def read_document(
-    path: Path, options: ReadOptions, engine: OcrEngine
-) -> Iterator[tuple[PageText, Image.Image]]:
-    """Yield each page's words and the page image to store (boxes are in that image's pixels).
+@dataclass(frozen=True)
+class ReadPage:
+    """One page's words, and the image they were read from when there was one."""
+
+    text: PageText
+    image: Image.Image | None  # the image OCR read (boxes are its pixels); None: text layer
+    turned: bool = False  # the image was turned upright: it is not the file's page as it is
+
+
+def read_pages(path: Path, options: ReadOptions, engine: OcrEngine) -> Iterator[ReadPage]:
+    """Each page's words; a page read from its text layer is not rendered at all (its image is
+    rendered for display when first needed, `extractors.pages.render_page`).
 
     Raises InputDocumentError subclasses for unusable files and OcrEngineError subclasses when OCR
     fails; pages are produced one at a time, so a long PDF never sits in memory at once.
@@ -39,49 +48,63 @@ def read_document(
     media_type = sniff(path)
     with open_source(path, media_type, options) as source:
         for page in source.iter_pages():
-            yield read_page(page, options, engine)
+            yield _read(page, options, engine)
+
+
+def read_document(
+    path: Path, options: ReadOptions, engine: OcrEngine
+) -> Iterator[tuple[PageText, Image.Image]]:
+    """Yield each page's words and the page image to show (boxes are in that image's pixels);
+    as `read_pages`, with text-layer pages rendered too."""
+    media_type = sniff(path)
+    with open_source(path, media_type, options) as source:
+        for page in source.iter_pages():
+            read = _read(page, options, engine)
+            yield read.text, read.image if read.image is not None else page.image
 
 
 def read_page(
     page: SourcePage, options: ReadOptions, engine: OcrEngine
 ) -> tuple[PageText, Image.Image]:
     """One page's words: its text layer if assessed usable, else OCR of its image."""
-    image = page.image
+    read = _read(page, options, engine)
+    return read.text, read.image if read.image is not None else page.image
+
+
+def _read(page: SourcePage, options: ReadOptions, engine: OcrEngine) -> ReadPage:
+    width, height = page.size
     if page.text_words is not None:
         started = time.perf_counter()
-        verdict = assess_text_layer(page.text_words, image.size)
+        verdict = assess_text_layer(page.text_words, page.size)
         if verdict.usable:
-            return (
-                PageText(
-                    number=page.number,
-                    width=image.width,
-                    height=image.height,
-                    source=PageSource.TEXT_LAYER,
-                    words=tuple(page.text_words),
-                    engine=TEXT_LAYER_ENGINE,
-                    seconds=time.perf_counter() - started,
-                    notes=(*page.notes, verdict.reason),
-                ),
-                image,
+            text = PageText(
+                number=page.number,
+                width=width,
+                height=height,
+                source=PageSource.TEXT_LAYER,
+                words=tuple(page.text_words),
+                engine=TEXT_LAYER_ENGINE,
+                seconds=time.perf_counter() - started,
+                notes=(*page.notes, verdict.reason),
             )
+            return ReadPage(text, None)
         why = verdict.reason
     else:
         why = "no text layer"
+    source_image = page.image  # rendered here, outside the OCR time
     started = time.perf_counter()
-    words, image, ocr_notes = _ocr_page(image, options, engine)
-    return (
-        PageText(
-            number=page.number,
-            width=image.width,
-            height=image.height,
-            source=PageSource.OCR,
-            words=tuple(words),
-            engine=f"{engine.version()} {options.lang}",
-            seconds=time.perf_counter() - started,
-            notes=(*page.notes, f"OCR: {why}", *ocr_notes),
-        ),
-        image,
+    words, image, ocr_notes = _ocr_page(source_image, options, engine)
+    text = PageText(
+        number=page.number,
+        width=image.width,
+        height=image.height,
+        source=PageSource.OCR,
+        words=tuple(words),
+        engine=f"{engine.version()} {options.lang}",
+        seconds=time.perf_counter() - started,
+        notes=(*page.notes, f"OCR: {why}", *ocr_notes),
     )
+    return ReadPage(text, image, turned=image is not source_image)
 
 
 def _ocr_page(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
 
 _SPACES = re.compile(r"\s+")
 
@@ -42,10 +43,12 @@ def fold_alnum(text: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """Ratio 0..1 of two strings (difflib), used for fuzzy anchor matching."""
+    """Ratio 0..1 of two strings: 2·(longest common subsequence) / (len a + len b), the measure of
+    difflib's `ratio`, computed by rapidfuzz (exact, where difflib's is a heuristic that can only
+    score lower), used for fuzzy anchor matching."""
     if not a and not b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return fuzz.ratio(a, b) / 100.0
 
 
 def fuzzy_find(needle: str, haystack: str, threshold: float = 0.85) -> float:
@@ -60,13 +63,10 @@ def fuzzy_find(needle: str, haystack: str, threshold: float = 0.85) -> float:
         return 1.0
     tokens = haystack.split()
     k = len(needle.split())
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(needle)
+    cutoff = threshold * 100.0
     best = 0.0
     for size in {max(1, k - 1), k, k + 1}:
         for start in range(0, max(1, len(tokens) - size + 1)):
-            matcher.set_seq1(" ".join(tokens[start : start + size]))
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-                continue
-            best = max(best, matcher.ratio())
+            score = fuzz.ratio(" ".join(tokens[start : start + size]), needle, score_cutoff=cutoff)
+            best = max(best, score / 100.0)
     return best if best >= threshold else 0.0

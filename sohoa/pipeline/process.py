@@ -1,6 +1,9 @@
 """Processing one file: pages → words (text layer or OCR) → extraction.
 
-Results are cached under `derived/<sha256>/`.
+Results are cached under `derived/<sha256>/`. Page images for the review UI are not written here
+when they can be rebuilt from the original (`sohoa.pipeline.page_images` renders them when first
+shown): encoding a page as PNG cost about 0.2 s, a quarter of a scanned page's time, for images
+most of which nobody opens. A page turned upright by orientation detection is stored now.
 
 Pure work on the store; the warehouse is touched only to record the outcome. A cached extraction
 whose options fingerprint matches is reused, so a re-run costs a read, not an OCR.
@@ -9,7 +12,6 @@ whose options fingerprint matches is reused, so a re-run costs a read, not an OC
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import tempfile
@@ -25,10 +27,11 @@ from extractors.document import EXTRACTOR_VERSION, extract
 from extractors.errors import ExtractionError, InputDocumentError
 from extractors.ocr import get_engine
 from extractors.options import ReadOptions
-from extractors.reading import read_document
+from extractors.reading import read_pages
 from extractors.records import PageSource, PageText
 from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
+from sohoa.pipeline.page_images import encode_png
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.runtime import Runtime
 from sohoa.settings import Settings
@@ -36,9 +39,8 @@ from storage import ObjectNotFound, layout
 
 log = logging.getLogger(__name__)
 
-PNG_COMPRESS_LEVEL = 3  # page images: a fair trade between write time and size
-# Page images kept in memory after reading, for the handwritten re-read of the header (page 1);
-# every other page image is stored and dropped, so memory stays bounded on long PDFs.
+# Page images kept in memory after reading, for the re-read steps (MRZ, handwritten header: page
+# 1, OCR pages only); every other page image is dropped, so memory stays bounded on long PDFs.
 KEEP_IMAGES_OF_PAGES = 1
 
 
@@ -174,24 +176,38 @@ def process_file(
 def _read_pages(
     runtime: Runtime, sha256: str, local: Path, options: ReadOptions
 ) -> tuple[list[PageText], dict[int, Image.Image]]:
-    """Every page's words, and every page's image stored for review (boxes refer to it); the
-    images of the first KEEP_IMAGES_OF_PAGES pages are also returned, for the re-read step."""
+    """Every page's words (in `ocr.json`, with what the review UI needs to rebuild each page's
+    image); the OCR images of the first KEEP_IMAGES_OF_PAGES pages are returned for the re-read
+    steps. A page image that cannot be rebuilt from the original (turned upright) is stored."""
     engine = get_engine(options.engine)
     pages: list[PageText] = []
     images: dict[int, Image.Image] = {}
-    for page, image in read_document(local, options, engine):
-        if page.number <= KEEP_IMAGES_OF_PAGES:
-            images[page.number] = image
-        buf = io.BytesIO()
-        image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
-        runtime.store.put_bytes(
-            layout.page_image(sha256, page.number), buf.getvalue(), content_type="image/png"
-        )
+    stored: list[int] = []
+    for read in read_pages(local, options, engine):
+        page = read.text
+        if read.image is not None and page.number <= KEEP_IMAGES_OF_PAGES:
+            images[page.number] = read.image
+        if read.turned and read.image is not None:
+            runtime.store.put_bytes(
+                layout.page_image(sha256, page.number),
+                encode_png(read.image),
+                content_type="image/png",
+            )
+            stored.append(page.number)
         pages.append(page)
     runtime.store.put_bytes(
         layout.ocr_json(sha256),
         json.dumps(
-            {"sha256": sha256, "pages": [p.to_dict() for p in pages]}, ensure_ascii=False
+            {
+                "sha256": sha256,
+                "pages": [p.to_dict() for p in pages],
+                "page_images": {
+                    "stored": stored,
+                    "render_dpi": options.render_dpi,
+                    "max_image_pixels": options.max_image_pixels,
+                },
+            },
+            ensure_ascii=False,
         ).encode(),
         content_type="application/json",
     )

@@ -8,9 +8,10 @@ from PIL import Image
 
 from extractors.errors import EngineMissing, OcrEngineError, OcrTimeout
 from extractors.ocr import available_engines, get_engine, register_engine
+from extractors.ocr import tesseract as tesseract_module
 from extractors.ocr.engine import OcrEngine
 from extractors.ocr.fake import FakeEngine
-from extractors.ocr.tesseract import TesseractEngine, words_from_data
+from extractors.ocr.tesseract import TesseractEngine, tsv_to_data, words_from_data
 from extractors.options import ReadOptions
 from extractors.reading import read_document
 from extractors.records import Box, PageSource, Word
@@ -73,9 +74,48 @@ def test_tesseract_errors_are_translated(
 
     monkeypatch.setattr(pytesseract, "image_to_data", boom)
     with pytest.raises(expected) as err:
-        TesseractEngine().recognize(Image.new("L", (50, 50), 255), lang="vie", timeout=5)
+        TesseractEngine(persistent=False).recognize(
+            Image.new("L", (50, 50), 255), lang="vie", timeout=5
+        )
     assert text in err.value.message
     assert err.value.retryable is (expected is OcrTimeout)
+
+
+def test_the_helper_reads_the_same_words_as_the_command_line(real: Path) -> None:
+    """The long-lived helper (model loaded once) must not change a single word or box."""
+    page = Image.open(real / "tesseract/viet.tif")
+    for config in ("--psm 3", "--psm 6 -c tessedit_char_whitelist=0123456789<ABCDEFGHIJKLMNOPQRS"):
+        for image in (page.convert("L"), page.convert("RGB")):
+            helper = TesseractEngine(config).recognize(image, lang="vie", timeout=60)
+            command_line = TesseractEngine(config, persistent=False).recognize(
+                image, lang="vie", timeout=60
+            )
+            assert helper == command_line
+    assert TesseractEngine("--psm 3")._helper_settings == (3, [])
+    assert TesseractEngine("--oem 1")._helper_settings is None  # not taken: command line
+
+
+def test_helper_errors_are_translated_and_it_restarts(real: Path) -> None:
+    engine = TesseractEngine()
+    image = Image.open(real / "tesseract/viet.tif").convert("L")
+    with pytest.raises(EngineMissing) as missing:
+        engine.recognize(image, lang="xyz", timeout=30)
+    assert "ngôn ngữ" in missing.value.message and not missing.value.retryable
+    with pytest.raises(OcrTimeout) as late:
+        engine.recognize(image.resize((image.width * 3, image.height * 3)), lang="vie", timeout=0)
+    assert late.value.retryable
+    helper = tesseract_module._shared_helper()
+    assert helper is not None
+    helper._proc.kill()  # a crash while idle: the next page starts a new helper
+    assert engine.recognize(image, lang="vie", timeout=60)
+
+
+def test_tsv_rows_become_image_to_data_columns() -> None:
+    tsv = "1\t1\t0\t0\t0\t0\t0\t0\t500\t100\t-1\t\n5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t91.87\tSố:\n"
+    data = tsv_to_data(tsv)
+    assert data["conf"] == [-1, 91]  # truncated, as pytesseract does
+    words = words_from_data(data)
+    assert [(w.text, w.box, w.confidence) for w in words] == [("Số:", Box(10, 10, 40, 20), 0.91)]
 
 
 def test_fake_engine_words_come_back_in_page_pixels(tmp_path: Path) -> None:

@@ -64,11 +64,15 @@ def test_image_over_the_pixel_limit_is_a_bomb(tmp_path: Path) -> None:
         _read_all(path, MediaType.PNG, ReadOptions(max_image_pixels=1_000_000))
 
 
-def test_truncated_image_is_corrupt(tmp_path: Path) -> None:
-    path = tmp_path / "photo.jpg"
+@pytest.mark.parametrize(
+    ("name", "media_type"), [("photo.jpg", MediaType.JPEG), ("scan.png", MediaType.PNG)]
+)
+def test_truncated_image_is_corrupt(tmp_path: Path, name: str, media_type: MediaType) -> None:
+    path = tmp_path / name
     Image.effect_noise((800, 800), 50).convert("RGB").save(path, quality=90)
-    path.write_bytes(path.read_bytes()[:2000])
-    with pytest.raises(CorruptFile), open_source(path, MediaType.JPEG, ReadOptions()) as doc:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # opens, fails while decoding
+    with pytest.raises(CorruptFile), open_source(path, media_type, ReadOptions()) as doc:
         list(doc.iter_pages())
 
 

@@ -105,6 +105,19 @@ def test_large_text_is_downscaled() -> None:
     assert 0.4 < prepared.scale < 0.8
 
 
+def test_a_300_dpi_page_is_read_at_the_text_height_of_a_200_dpi_page() -> None:
+    at_200 = text_page()
+    assert prepare_for_ocr(at_200.convert("RGB"), ReadOptions()).scale == 1.0
+    at_300 = text_page(size=(2481, 3508), font_px=54)
+    height = estimate_text_height(np.asarray(at_300))
+    assert height is not None and height > 26
+    prepared = prepare_for_ocr(at_300.convert("RGB"), ReadOptions())
+    assert prepared.scale == pytest.approx(20 / height, abs=0.01)
+    # boxes still come back in the 300-dpi page's pixels
+    box = prepared.map_box(Box(100, 200, 50, 20))
+    assert abs(box.left - 100 / prepared.scale) <= 2 and abs(box.width - 50 / prepared.scale) <= 3
+
+
 def test_boxes_map_back_to_the_page_image() -> None:
     """A marker drawn on the page is found on the prepared (scaled, deskewed) image; its box
     mapped back lands on the marker in the page image."""

@@ -4,6 +4,7 @@ exactly what one clean run leaves: the same documents, versions, fields, subject
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -221,20 +222,34 @@ def _env(root: Path) -> dict[str, str]:
     )
 
 
+def _pool_workers(pid: int) -> list[psutil.Process]:
+    """The OCR worker processes of `sohoa run`: children of its fork server (or spawned children
+    of the run); never the fork server, the resource tracker or a Tesseract helper."""
+    found: list[psutil.Process] = []
+    for child in psutil.Process(pid).children():
+        command = " ".join(child.cmdline())
+        if "forkserver" in command:
+            found += child.children()
+        elif "resource_tracker" not in command:
+            found.append(child)
+    return [p for p in found if "tess" not in " ".join(p.cmdline())]
+
+
 def _kill_a_worker_mid_document(proc: subprocess.Popen[str], objects: Path) -> bool:
-    """SIGKILL one worker process as soon as some file has pages stored but no extraction yet."""
+    """SIGKILL one worker process as soon as some file has its words stored but no extraction
+    yet (page images are rendered later, for the review UI, so only ocr.json comes first)."""
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and proc.poll() is None:
         derived = objects / "derived"
         if derived.exists():
             for doc in derived.iterdir():
-                if (doc / "pages").exists() and not (doc / "extraction.json").exists():
-                    workers = psutil.Process(proc.pid).children(recursive=True)
-                    ocr_workers = [w for w in workers if "tesseract" not in w.name()]
-                    if ocr_workers:
-                        os.kill(ocr_workers[-1].pid, signal.SIGKILL)
-                        return True
-        time.sleep(0.05)
+                if (doc / "ocr.json").exists() and not (doc / "extraction.json").exists():
+                    with contextlib.suppress(psutil.Error):
+                        workers = _pool_workers(proc.pid)
+                        if workers:
+                            os.kill(workers[-1].pid, signal.SIGKILL)
+                            return True
+        time.sleep(0.01)
     return False
 
 

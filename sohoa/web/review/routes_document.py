@@ -117,7 +117,7 @@ def page_image(
     if number < 1:
         raise NotFound("no such page")
     try:
-        data = page_png(runtime.store, sha256, number)
+        data = page_png(runtime, sha256, number)
     except ObjectNotFound as exc:
         raise NotFound("no such page") from exc
     return Response(

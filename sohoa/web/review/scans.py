@@ -1,7 +1,8 @@
 """The scan beside the form: page images and OCR word boxes, read from the object store.
 
 The browser never names a key: it asks for page n of document id, and the key is built here from
-the document's sha256 (`storage.layout`). Boxes are pixels of the stored page image, so the
+the document's sha256 (`storage.layout`). A page image the pipeline did not store is rendered from
+the original on first view. Boxes are pixels of the stored page image, so the
 overlay uses the image's own size as its coordinate system and scales with it.
 """
 
@@ -13,6 +14,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+from sohoa.pipeline.page_images import page_image_png
+from sohoa.runtime import Runtime
 from storage import ObjectStore, layout
 from storage.errors import ObjectNotFound, StorageError
 
@@ -49,9 +52,13 @@ class PageView:
     fields: list[FieldBox] = field(default_factory=list)
 
 
-def page_png(store: ObjectStore, sha256: str, number: int) -> bytes:
-    """The stored image of one page; `ObjectNotFound` when the pipeline stored none."""
-    return store.get_bytes(layout.page_image(sha256, number))
+def page_png(runtime: Runtime, sha256: str, number: int) -> bytes:
+    """The image of one page, rendered from the original when first shown
+    (`sohoa.pipeline.page_images`); `ObjectNotFound` when there is none to show."""
+    data = page_image_png(runtime, sha256, number)
+    if data is None:
+        raise ObjectNotFound(layout.page_image(sha256, number))
+    return data
 
 
 def page_views(

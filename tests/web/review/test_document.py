@@ -3,10 +3,12 @@ records, the stale-form message, and moving on to the next document."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from PIL import Image, ImageChops
 
 from loaders.models import (
     AuditEntry,
@@ -17,9 +19,11 @@ from loaders.models import (
     ReviewAction,
 )
 from sohoa.runtime import Runtime
+from storage import layout
 from tests.loaders import factories
 from tests.web.review.conftest import People, Scanned
 from tests.web.review.helpers import lock_in, sign_in
+from tests.web.review.scans import HEIGHT, WIDTH
 
 
 def _field(runtime: Runtime, document_id: int, name: str) -> FieldValue:
@@ -57,6 +61,30 @@ def test_the_page_shows_the_scan_boxes_and_the_fields(
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
     assert client.get(f"/review/documents/{document_id}/pages/2.png").status_code == 404
     assert client.get("/review/documents/999999").status_code == 404
+
+
+def test_a_page_image_not_stored_is_rendered_from_the_original(
+    client: TestClient, people: People, scanned: Scanned, runtime: Runtime
+) -> None:
+    """The pipeline leaves page images to be rendered when first shown: from the original,
+    at the size the word boxes were measured on, then kept in the store."""
+    document_id = scanned.load(factories.id_card())
+    with runtime.session() as db:
+        sha256 = db.get(Document, document_id).sha256
+    store = runtime.store
+    page_key = layout.page_image(sha256, 1)
+    scan = store.get_bytes(page_key)
+    store.put_bytes(layout.original(sha256), scan)  # the scan itself is the original here
+    store.delete(page_key)
+    sign_in(client, "lan.steward")
+    image = client.get(f"/review/documents/{document_id}/pages/1.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    shown = Image.open(io.BytesIO(image.content))
+    assert shown.size == (WIDTH, HEIGHT)  # the size the boxes of ocr.json are in
+    assert (
+        ImageChops.difference(shown.convert("RGB"), Image.open(io.BytesIO(scan))).getbbox() is None
+    )
+    assert store.exists(page_key)
 
 
 def test_page_images_need_a_session(client: TestClient, scanned: Scanned) -> None:
