@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import sys
 from collections.abc import Callable
@@ -65,6 +66,12 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _start_worker_server() -> None:
+    """Start the fork server now (it preloads in the background); a no-op without one."""
+    if _worker_context().get_start_method() == "forkserver":
+        multiprocessing.forkserver.ensure_running()
+
+
 def default_workers(settings: Settings) -> int:
     return settings.workers or os.cpu_count() or 1
 
@@ -81,6 +88,9 @@ def run_batch(
 ) -> dict[str, Any]:
     """Digitize `source` as `batch`; return the report (also saved at `reports/<batch>.json`)."""
     tick: Progress = progress or (lambda stage, done, total: None)
+    workers = workers or default_workers(runtime.settings)
+    if workers > 1:
+        _start_worker_server()  # it imports the stack while intake hashes and stores the files
     result = intake(
         runtime,
         open_source(source, runtime.settings),
@@ -89,14 +99,15 @@ def run_batch(
         progress=lambda done, total: tick("intake", done, total),
     )
     with step_boundary("list work"), runtime.session() as session:
-        todo = [
-            (f.sha256, f.manifest.get("type_hint"))
+        files = [
+            f
             for chunk in range(result.chunks)
             for f in batches.files_in_chunk(session, batch, chunk)
         ]
-    _process_all(
-        runtime, batch, todo, workers or default_workers(runtime.settings), lang, reprocess, tick
-    )
+        # Largest first: a big PDF started last would keep one worker busy while the others idle.
+        files.sort(key=lambda f: -(f.size or 0))
+        todo = [(f.sha256, f.manifest.get("type_hint")) for f in files]
+    _process_all(runtime, batch, todo, workers, lang, reprocess, tick)
 
     with step_boundary("list work"), runtime.session() as session:
         to_load = [
