@@ -228,6 +228,7 @@ def _identification_marks(field: Field) -> Field:
     """Marks restored in the vocabulary of identification marks ("Seo chấm" → "Sẹo chấm"), and
     a stray one-letter token at the end (a speck of the fingerprint box) dropped."""
     value = re.sub(r"\s+[^\w\s]?[^\W\d]$", "", field.value)
+    value = re.sub(r"\bC\s*[;.,]\s*(?=\d)", "C:", value)  # "C;3cm": the distance is "C:" + size
     value, restored = restore_phrases(value, MARK_PHRASES)
     if value == field.value:
         return field
