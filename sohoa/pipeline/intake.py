@@ -170,11 +170,12 @@ def _intake_one(
                 )
             result.quarantined += 1
             return
-        # Content-addressed: if the key exists, the same bytes are already kept.
-        with contextlib.suppress(ObjectExists):
-            runtime.store.put_file(
-                layout.original(sha256), local, content_type=str(media_type), overwrite=False
-            )
+        # Content-addressed: if the key exists, the same bytes are already kept (a re-run asks
+        # first rather than copying every file again only to be refused).
+        key = layout.original(sha256)
+        if not runtime.store.exists(key):
+            with contextlib.suppress(ObjectExists):
+                runtime.store.put_file(key, local, content_type=str(media_type), overwrite=False)
         with runtime.session() as session:
             run = batches.get_run(session, result.run_id)
             row, already_loaded = batches.register_file(

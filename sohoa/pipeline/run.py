@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import sys
 from collections.abc import Callable
@@ -66,12 +65,6 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _start_worker_server() -> None:
-    """Start the fork server now (it preloads in the background); a no-op without one."""
-    if _worker_context().get_start_method() == "forkserver":
-        multiprocessing.forkserver.ensure_running()
-
-
 def default_workers(settings: Settings) -> int:
     return settings.workers or os.cpu_count() or 1
 
@@ -89,8 +82,6 @@ def run_batch(
     """Digitize `source` as `batch`; return the report (also saved at `reports/<batch>.json`)."""
     tick: Progress = progress or (lambda stage, done, total: None)
     workers = workers or default_workers(runtime.settings)
-    if workers > 1:
-        _start_worker_server()  # it imports the stack while intake hashes and stores the files
     result = intake(
         runtime,
         open_source(source, runtime.settings),
