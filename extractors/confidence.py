@@ -10,7 +10,8 @@ The rule, in the order it is applied (each step uses evidence the extraction has
    with a confident engine, and nothing checks it: it is scaled by ``FREE_TEXT_FACTOR`` and must
    clear a high word-confidence floor (``FREE_TEXT_MIN_WORD``) to stay above the threshold.
    Structured values (dates, sex, numbers of a fixed length, years) have passed a format parse, so
-   they keep their OCR score.
+   they keep their OCR score, but every word must reach ``STRUCTURED_MIN_WORD`` to stay above the
+   threshold: nothing checks a digit of an unchecked number.
 3. **Junk.** A character that never appears in these printed fields (``?``, ``|``, braces, …) is
    OCR noise inside the value: the value goes to a steward.
 4. **Repairs.** A value that needed OCR repairs (O read as 0, a date rebuilt from pieces) is
@@ -41,6 +42,8 @@ FREE_TEXT_FACTOR = 0.97
 # Measured on heavy noise (bench/accuracy.py): at a 0.9 floor, one-mark errors such as
 # "tiền" → "tiến" still reached 0.90–0.93.
 FREE_TEXT_MIN_WORD = 0.95
+# Measured on a third seed (bench/accuracy.py --seed 7, heavy noise): wrong digits at 0.92–0.94.
+STRUCTURED_MIN_WORD = 0.95
 JUNK_CHARACTERS = frozenset("?|~{}[]«»\\")
 FREE_TEXT_KINDS = frozenset({"text", "name"})
 
@@ -66,6 +69,11 @@ def field_confidence(
             score *= FREE_TEXT_FACTOR
             if low < FREE_TEXT_MIN_WORD:
                 score = min(score, REVIEW_THRESHOLD - 0.05)
+        elif min((w.confidence for w in words), default=0.0) < STRUCTURED_MIN_WORD:
+            # A digit read at 0.92 is wrong often enough on heavy noise ("1978" → "1928", a map
+            # sheet "58" → "38"): an unchecked number needs every word this sure, or a check
+            # (MRZ, check digit, agreement) raises it later.
+            score = min(score, REVIEW_THRESHOLD - 0.05)
         if any(ch in JUNK_CHARACTERS for w in words for ch in w.text):
             score = min(score, REVIEW_THRESHOLD - 0.1)
     if repaired:

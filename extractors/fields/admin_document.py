@@ -372,6 +372,9 @@ def _collect_subject(
             or sub.box.top - previous.box.bottom > 1.5 * previous.box.height
             # body paragraphs run the full width; the subject block is narrower and centered
             or (sub.box.width > 1.6 * previous.box.width and sub.box.width > 0.6 * page.width)
+            # a line running most of the page's width is body text (the trích yếu is a centered
+            # block, well inside the margins)
+            or sub.box.width > 0.7 * page.width
         ):
             break
         if previous is None:
