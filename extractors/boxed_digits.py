@@ -24,10 +24,10 @@ from PIL import Image
 from extractors.confidence import REVIEW_THRESHOLD
 from extractors.fields.common import FieldSpec, find_hits, page_lines
 from extractors.records import Box, Extraction, PageSource, PageText, Word
+from extractors.regions import Band, inside, padded
 
 DIGITS_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789"
 BOXED_CONFIDENCE = REVIEW_THRESHOLD - 0.05  # never auto-accepted (see the module notes)
-PAD = 16
 
 
 def id_fields(specs: Sequence[FieldSpec]) -> list[FieldSpec]:
@@ -84,7 +84,7 @@ def reread_boxed_ids(
         keep = {id(w) for w in label}
         kept: list[Word] = []
         for w in page.words:
-            if id(w) in keep or not _inside(w.box, band):
+            if id(w) in keep or not inside(w.box, band):
                 kept.append(w)
             if w is last:
                 kept.append(new)
@@ -103,7 +103,7 @@ def _others_unchanged(before: Extraction, after: Extraction, name: str) -> bool:
     return all(new.get(f.name) == f.value for f in before.fields if f.name != name)
 
 
-def _band(label: Sequence[Word], page: PageText) -> tuple[int, int, int, int] | None:
+def _band(label: Sequence[Word], page: PageText) -> Band | None:
     """The label's row, right of the label, tall enough for the boxes around the digits."""
     heights = sorted(w.box.height for w in label)
     h = heights[len(heights) // 2]
@@ -138,12 +138,4 @@ def _without_boxes(crop: Image.Image) -> Image.Image:
     for i in range(1, count):
         if stats[i, cv2.CC_STAT_AREA] < speck:
             digits[labels == i] = 0
-    out = Image.fromarray(cv2.bitwise_not(digits))
-    canvas = Image.new("L", (out.width + 2 * PAD, out.height + 2 * PAD), 255)
-    canvas.paste(out, (PAD, PAD))
-    return canvas
-
-
-def _inside(box: Box, band: tuple[int, int, int, int]) -> bool:
-    cx, cy = box.left + box.width / 2, box.top + box.height / 2
-    return band[0] <= cx <= band[2] and band[1] <= cy <= band[3]
+    return padded(Image.fromarray(cv2.bitwise_not(digits)))

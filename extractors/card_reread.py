@@ -23,12 +23,12 @@ from PIL import Image
 from extractors.fields.common import FieldSpec, LabelHit, find_hits, page_lines
 from extractors.fields.id_card import ID_LABELS, SPECS
 from extractors.records import Box, Extraction, PageSource, PageText, Word
+from extractors.regions import PAD, Band, inside, padded
 
 LINE_CONFIG = "--psm 7"
 # Block numbers no OCR page uses, so each re-read band forms its own line.
 REREAD_BLOCK = 20_000
 BAND_HEIGHT = 2.6  # label heights below the label that the value line may take
-PAD = 16  # white pixels around a band: Tesseract misreads glyphs that touch the image edge
 
 
 class LineReader(Protocol):
@@ -95,7 +95,7 @@ def reread_card(
             new = _read_band(image, band, reader, page, REREAD_BLOCK + n, timeout)
             if not new:
                 continue
-            kept = [w for w in page.words if id(w) in label_words or not _inside(w.box, band)]
+            kept = [w for w in page.words if id(w) in label_words or not inside(w.box, band)]
             notes = (*page.notes, f"{name}: re-read")
             trial = [replace(page, words=(*kept, *new), notes=notes), *current[1:]]
             candidate = extract_again(trial)
@@ -107,14 +107,14 @@ def reread_card(
 
 def _read_band(
     image: Image.Image,
-    band: tuple[int, int, int, int],
+    band: Band,
     reader: LineReader,
     page: PageText,
     line_id: int,
     timeout: int,
 ) -> list[Word]:
     lang = page.engine.split()[-1] if page.engine else "vie"
-    crop = _padded(_binarized(image.crop(band)))
+    crop = padded(_binarized(image.crop(band)))
     return [
         replace(
             w,
@@ -151,7 +151,7 @@ def _label_row(words: Sequence[Word]) -> Box:
     return Box(left, top, right - left, max(1, bottom - top))
 
 
-def _bands(label: Box, spec: FieldSpec, page: PageText) -> list[tuple[int, int, int, int]]:
+def _bands(label: Box, spec: FieldSpec, page: PageText) -> list[Band]:
     """Where the value may be printed: right of the label on its row (unless the spec says the
     value is always below), then the line under the label, in the label's column."""
     h = max(label.height, 12)
@@ -178,14 +178,3 @@ def _binarized(image: Image.Image) -> Image.Image:
     grey = np.asarray(image.convert("L"))
     _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return Image.fromarray(binary)
-
-
-def _padded(image: Image.Image) -> Image.Image:
-    canvas = Image.new("L", (image.width + 2 * PAD, image.height + 2 * PAD), 255)
-    canvas.paste(image, (PAD, PAD))
-    return canvas
-
-
-def _inside(box: Box, band: tuple[int, int, int, int]) -> bool:
-    cx, cy = box.left + box.width / 2, box.top + box.height / 2
-    return band[0] <= cx <= band[2] and band[1] <= cy <= band[3]

@@ -17,7 +17,7 @@ at all when the readings disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
@@ -442,16 +442,11 @@ def second_card_reading(
 ) -> Extraction:
     """An ID card extracted again after a targeted second reading, when that adds values."""
     from extractors import card_reread
-    from extractors.document import extract  # extract() does not call back here
     from extractors.mrz_reread import reread_mrz
 
     if extraction.doc_type.value != "id_card":
         return extraction
-
-    def again(better: Sequence[PageText]) -> Extraction:
-        hint = extraction.doc_type.value
-        return extract(better, sha256=extraction.sha256, hint=hint, today=today)
-
+    again = _extract_again(extraction, today)
     current = list(pages)
     if any(f.code.startswith("mrz.") for f in extraction.findings):
         better = reread_mrz(current, images, engine)
@@ -470,14 +465,22 @@ def _boxed_ids(
 ) -> Extraction:
     """An application form extracted again after its boxed ID digits were read a second time."""
     from extractors.boxed_digits import reread_boxed_ids
-    from extractors.document import extract
     from extractors.fields.application_form import APPLICANT
 
     if extraction.doc_type.value != "application_form":
         return extraction
+    again = _extract_again(extraction, today)
+    return reread_boxed_ids(extraction, pages, images, engine, APPLICANT, again)
+
+
+def _extract_again(
+    extraction: Extraction, today: date | None
+) -> Callable[[Sequence[PageText]], Extraction]:
+    """`extract` of better pages of the same file, its type kept (after a second reading)."""
+    from extractors.document import extract  # extract() does not call back here
 
     def again(better: Sequence[PageText]) -> Extraction:
         hint = extraction.doc_type.value
         return extract(better, sha256=extraction.sha256, hint=hint, today=today)
 
-    return reread_boxed_ids(extraction, pages, images, engine, APPLICANT, again)
+    return again
