@@ -20,6 +20,7 @@ from PIL import Image
 
 from extractors.mrz import Mrz, clean_line, find_mrz
 from extractors.records import Box, PageSource, PageText, Word
+from extractors.regions import Band
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_CONFIG = f"--psm 6 -c tessedit_char_whitelist={MRZ_ALPHABET}"
@@ -93,7 +94,7 @@ def reread_mrz(
 
 
 def _best_reading(
-    crop: Image.Image, region: tuple[int, int, int, int], reader: MrzReader, timeout: int
+    crop: Image.Image, region: Band, reader: MrzReader, timeout: int
 ) -> tuple[list[Word], Mrz | None]:
     """The crop read at a few sizes (OCR-B glyphs read best at a certain height, and a card's
     scan size varies), the reading with most check digits holding; it stops at the first that
@@ -149,7 +150,7 @@ def _text(line: Sequence[Word]) -> str:
     return " ".join(w.text for w in line)
 
 
-def _region(words: Sequence[Word], image: Image.Image) -> tuple[int, int, int, int]:
+def _region(words: Sequence[Word], image: Image.Image) -> Band:
     """The MRZ lines' box with a margin of about one line height (OCR needs white around text)."""
     left = min(w.box.left for w in words)
     top = min(w.box.top for w in words)
