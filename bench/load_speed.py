@@ -51,7 +51,7 @@ from _common import emit  # type: ignore[import-not-found]
 
 from extractors.records import Extraction
 from loaders.batches import start_run
-from loaders.bulk_load import BulkItem, load_extractions
+from loaders.bulk_load import FIELD_COLUMNS, BulkItem, load_extractions
 from loaders.db import make_engine, make_session_factory, upgrade
 from loaders.load import load_extraction
 from loaders.models import BatchFile
@@ -62,22 +62,6 @@ PG_URL = os.environ.get(
     "SOHOA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 BATCH = "bench-load"
-_FIELD_COLUMNS = (
-    "document_id",
-    "name",
-    "value",
-    "raw",
-    "confidence",
-    "page",
-    "box",
-    "findings",
-    "status",
-    "machine_value",
-    "extraction_version",
-    "verified_by",
-    "verified_at",
-    "updated_at",
-)
 
 
 def extractions(n: int) -> list[Extraction]:
@@ -220,7 +204,7 @@ def _copy_into(url: str, table: str, rows: list[tuple[Any, ...]], keep: bool) ->
         started = time.perf_counter()
         with (
             raw.cursor() as cur,
-            cur.copy(f"COPY {table} ({', '.join(_FIELD_COLUMNS)}) FROM STDIN") as copy,
+            cur.copy(f"COPY {table} ({', '.join(FIELD_COLUMNS)}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)

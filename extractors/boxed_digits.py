@@ -24,7 +24,7 @@ from PIL import Image
 from extractors.confidence import REVIEW_THRESHOLD
 from extractors.fields.common import FieldSpec, find_hits, page_lines
 from extractors.records import Box, Extraction, PageSource, PageText, Word
-from extractors.regions import Band, inside, padded
+from extractors.regions import Band, inside, padded, region_reader
 
 DIGITS_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789"
 BOXED_CONFIDENCE = REVIEW_THRESHOLD - 0.05  # never auto-accepted (see the module notes)
@@ -47,15 +47,13 @@ def reread_boxed_ids(
 ) -> Extraction:
     """`extraction` with each ID field of `specs` that is missing or doubtful read again from its
     boxes; unchanged when no reading gives 12 digits or the new extraction changes another value."""
-    if engine is None or getattr(engine, "name", "") != "tesseract" or not pages:
+    reader = region_reader(engine, DIGITS_CONFIG)
+    if reader is None or not pages:
         return extraction
     page = pages[0]
     image = images.get(page.number)
     if image is None or page.source is not PageSource.OCR:
         return extraction
-    from extractors.ocr.tesseract import TesseractEngine
-
-    reader = TesseractEngine(config=DIGITS_CONFIG)
     current = list(pages)
     for spec in id_fields(specs):
         field = extraction.field(spec.name)

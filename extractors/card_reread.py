@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 import cv2
 import numpy as np
@@ -23,29 +23,12 @@ from PIL import Image
 from extractors.fields.common import FieldSpec, LabelHit, find_hits, page_lines
 from extractors.fields.id_card import ID_LABELS, SPECS
 from extractors.records import Box, Extraction, PageSource, PageText, Word
-from extractors.regions import PAD, Band, inside, padded
+from extractors.regions import PAD, Band, RegionReader, inside, padded, region_reader
 
 LINE_CONFIG = "--psm 7"
 # Block numbers no OCR page uses, so each re-read band forms its own line.
 REREAD_BLOCK = 20_000
 BAND_HEIGHT = 2.6  # label heights below the label that the value line may take
-
-
-class LineReader(Protocol):
-    def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]: ...
-
-
-def line_reader(engine: Any) -> LineReader | None:
-    """The engine's own `line_reader()` when it has one (tests), else Tesseract reading one line."""
-    if engine is None:
-        return None
-    if hasattr(engine, "line_reader"):
-        return engine.line_reader()  # type: ignore[no-any-return]
-    if getattr(engine, "name", "") == "tesseract":
-        from extractors.ocr.tesseract import TesseractEngine
-
-        return TesseractEngine(config=LINE_CONFIG)
-    return None
 
 
 def missing_card_fields(extraction: Extraction) -> list[str]:
@@ -69,7 +52,7 @@ def reread_card(
     """`extraction` with the missing values found by reading their bands again: for each, the band
     right of its label, then the one under it, until a reading that `accept`s."""
     missing = missing_card_fields(extraction)
-    reader = line_reader(engine)
+    reader = region_reader(engine, LINE_CONFIG)
     if not missing or reader is None or not pages:
         return extraction
     image = images.get(pages[0].number)
@@ -108,7 +91,7 @@ def reread_card(
 def _read_band(
     image: Image.Image,
     band: Band,
-    reader: LineReader,
+    reader: RegionReader,
     page: PageText,
     line_id: int,
     timeout: int,

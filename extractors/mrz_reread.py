@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 from PIL import Image
 
 from extractors.mrz import Mrz, clean_line, find_mrz
 from extractors.records import Box, PageSource, PageText, Word
-from extractors.regions import Band
+from extractors.regions import Band, RegionReader, region_reader
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 MRZ_CONFIG = f"--psm 6 -c tessedit_char_whitelist={MRZ_ALPHABET}"
@@ -30,26 +30,6 @@ READING_SCALES = (1.0, 0.67, 1.5)
 # A block number no OCR page uses, so the re-read lines form their own lines in reading order.
 REREAD_BLOCK = 10_000
 _MRZ_LIKE = re.compile(r"<<|[I1T][D0O]VNM|VNM<")  # on clean_line() text: no spaces, « as <<
-
-
-class MrzReader(Protocol):
-    """Reads words (with boxes relative to `image`) from a cut-out of MRZ lines."""
-
-    def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]: ...
-
-
-def mrz_reader(engine: Any) -> MrzReader | None:
-    """A reader for the MRZ alphabet: the engine's own `mrz_reader()` when it has one (tests),
-    else Tesseract with the MRZ whitelist; None for other engines."""
-    if engine is None:
-        return None
-    if hasattr(engine, "mrz_reader"):
-        return engine.mrz_reader()  # type: ignore[no-any-return]
-    if getattr(engine, "name", "") == "tesseract":
-        from extractors.ocr.tesseract import TesseractEngine
-
-        return TesseractEngine(config=MRZ_CONFIG)
-    return None
 
 
 def score(mrz: Mrz | None) -> int:
@@ -66,7 +46,7 @@ def reread_mrz(
 ) -> list[PageText] | None:
     """`pages` with the MRZ lines of one page replaced by a better second reading, or None when
     there is nothing to re-read or the second reading is no better than the first."""
-    reader = mrz_reader(engine)
+    reader = region_reader(engine, MRZ_CONFIG)
     if reader is None:
         return None
     for index, page in enumerate(pages):
@@ -94,7 +74,7 @@ def reread_mrz(
 
 
 def _best_reading(
-    crop: Image.Image, region: Band, reader: MrzReader, timeout: int
+    crop: Image.Image, region: Band, reader: RegionReader, timeout: int
 ) -> tuple[list[Word], Mrz | None]:
     """The crop read at a few sizes (OCR-B glyphs read best at a certain height, and a card's
     scan size varies), the reading with most check digits holding; it stops at the first that

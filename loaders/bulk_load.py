@@ -97,7 +97,7 @@ _VERSION_COLUMNS = (
     "extraction",
     "created_at",
 )
-_FIELD_COLUMNS = (
+FIELD_COLUMNS = (
     "document_id",
     "name",
     "value",
@@ -645,7 +645,7 @@ class _BulkLoad:
         # Versions and field values are built while they are copied: the server works through
         # one chunk of rows while the next is serialized (two cores, not one after the other).
         self._append(ExtractionVersion.__table__, _VERSION_COLUMNS, self._version_rows(run, now))
-        self._append(FieldValue.__table__, _FIELD_COLUMNS, self._field_rows(run, now))
+        self._append(FieldValue.__table__, FIELD_COLUMNS, self._field_rows(run, now))
 
         to_json = self.json
         links: list[tuple[Any, ...]] = []

@@ -73,7 +73,7 @@ def test_a_garbled_mrz_is_read_again_and_its_check_digits_then_hold(
 
 
 def test_an_mrz_whose_check_digits_hold_is_not_read_twice(
-    tmp_path: Path, tesseract: OcrEngine
+    tmp_path: Path, tesseract: OcrEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages, images, truth = _card(tmp_path, "id_card_chip_back", tesseract)
     page = pages[0]
@@ -87,7 +87,16 @@ def test_an_mrz_whose_check_digits_hold_is_not_read_twice(
         elif key not in seen:
             seen.add(key)
             exact.append(replace(w, text=next(printed, "")))
+    calls: list[object] = []
+
+    class Counting:
+        def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]:
+            calls.append(image)
+            return []
+
+    monkeypatch.setattr("extractors.mrz_reread.region_reader", lambda engine, config: Counting())
     assert reread_mrz([replace(page, words=tuple(exact))], images, tesseract) is None
+    assert calls == []  # no second OCR when every check digit already holds
 
 
 def test_a_dropped_id_number_line_is_read_from_its_band(
