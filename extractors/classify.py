@@ -55,7 +55,13 @@ RULES: tuple[Rule, ...] = (
         {"variant": "cccd_chip", "side": "back"},
         (
             ("DAC DIEM NHAN DANG", "PERSONAL IDENTIFICATION"),
-            ("CUC CANH SAT QUAN LY HANH CHINH", "NGON TRO TRAI", "NGON TRO PHAI", "IDVNM"),
+            (
+                "CUC CANH SAT QUAN LY HANH CHINH",
+                "CUC TRUONG CUC CANH SAT",  # the signer's title, when the body's name is smudged
+                "NGON TRO TRAI",
+                "NGON TRO PHAI",
+                "IDVNM",
+            ),
         ),
         none_of=("NOI DANG KY KHAI SINH", "BO CONG AN"),
     ),

@@ -41,7 +41,7 @@ from extractors.validate.mrz import printed_disagrees
 from extractors.validate.places import validate_addresses
 from extractors.validate.tax_code import validate_enterprise_code
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.4.0"
 # A field a validation rule doubts is worth less: its confidence is multiplied by this.
 UNCHECKED_ID_CAP = 0.85
 SEVERITY_PENALTY = {Severity.ERROR: 0.4, Severity.WARNING: 0.8, Severity.INFO: 1.0}

@@ -32,3 +32,10 @@ def family_names() -> dict[str, str]:
     """Common family names by folded form ("NGUYEN" → "Nguyễn")."""
     raw = json.loads(resources.files(__package__).joinpath("family_names.json").read_text("utf-8"))
     return {k: v for k, v in raw.items() if not k.startswith("_")}
+
+
+@cache
+def name_syllables() -> frozenset[str]:
+    """Syllables of middle and given names, with their marks ("Gia", "Tuyết")."""
+    path = resources.files(__package__).joinpath("name_syllables.json")
+    return frozenset(json.loads(path.read_text("utf-8"))["syllables"])

@@ -119,6 +119,16 @@ def restore_province_marks(text: str) -> tuple[str, bool]:
         name = m.group(2).strip()
         last = i == len(parts) - 1 and len(parts) > 1
         match = match_province(name) if last else _index().get(province_key(name))
+        if match is not None and "-" in match.name:
+            # "Bà Rịa Vũng Tàu", "Bà Rịa - Vùng Tàu": the list's marks, and the hyphen OCR dropped
+            # put back as papers print it (" - "); a hyphen printed otherwise stays as printed.
+            hyphen = re.search(r"\s*-\s*", name)
+            written = match.name.replace("-", hyphen.group(0) if hyphen else " - ")
+            if province_key(name) == province_key(match.name) and written != name:
+                lead = part[: len(part) - len(part.lstrip())]
+                parts[i] = lead + (m.group(1) or "").lstrip() + written
+                changed = True
+            continue
         if match is None or "-" in match.name or match.name == name:
             continue
         if fold(match.name) != fold(name) and not (last and abs(len(match.name) - len(name)) <= 1):

@@ -71,7 +71,9 @@ SIGNING_TITLES = ("CHU TICH", "PHO CHU TICH", "THU TUONG", "GIAM DOC", "BO TRUON
 _NUMBER_LINE = re.compile(r"^\W{0,3}S[ỐốOoÓóỒồỔổÔô0]\s*[:;.]\s*", re.IGNORECASE)
 _NUMBER_SYMBOL = re.compile(
     r"^(?P<number>[^\s/]{0,8}?)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?"
-    r"(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*-\s*[A-ZĐ0-9][A-Za-zĐđ0-9&.]*)*)"
+    # each part of the symbol ends where a word does: "UBNDTH - Nghệ An, ngày …" (the place on the
+    # number's line) gives "UBNDTH", not "UBNDTH-Ngh"
+    r"(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*-\s*[A-ZĐ0-9][A-Za-zĐđ0-9&.]*(?![^\W_]))*)"
 )
 # "V/v" (về việc) as OCR reads it: "V/v", "Vv", "V|v", "VWw" (the slash lost or read as a letter).
 _VV = r"V\s*[/|\\lI1]?\s*[VW]{1,2}"
@@ -173,6 +175,8 @@ def _number_symbol(line: Line) -> Field | Finding | None:
             "number_symbol",
         )
     symbol, repaired = _undouble_kind(symbol)
+    symbol, rehyphened = _rehyphen(symbol)
+    repaired = repaired or rehyphened
     separator = "-" if match.re is _PARTY_NUMBER else "/"
     value = f"{number}{separator}{year}/{symbol}" if year else f"{number}{separator}{symbol}"
     start = prefix.end()
@@ -180,6 +184,39 @@ def _number_symbol(line: Line) -> Field | Finding | None:
     return make_field(
         "number_symbol", value, rest[: match.end()], words, page=line.page, repaired=repaired
     )
+
+
+# Abbreviations of issuing bodies and of their drafting units as symbols write them (Decree
+# 30/2020 Phụ lục III; folded): a symbol OCR read without its hyphen ("CTUBND") is split where
+# a kind or body code meets one of these.
+BODY_CODES = frozenset(
+    (
+        "UBND", "HDND", "VP", "VPCP", "CP", "TTG", "QH", "BCA", "BQP", "BNG", "BNV", "BTP", "BKHDT",
+        "BTC", "BCT", "BNNPTNT", "BNNMT", "BXD", "BGTVT", "BTTTT", "BLDTBXH", "BVHTTDL", "BKHCN",
+        "BGDDT", "BYT", "BTNMT", "BDTTG", "NHNN", "KBNN", "TCT", "TCHQ", "BHXH", "SKHDT", "STNMT",
+        "STP", "SNV", "STC", "SYT", "SGDDT", "SCT", "SXD", "SGTVT", "SNNPTNT", "SNNMT", "SLDTBXH",
+        "SKHCN", "STTTT", "SVHTTDL", "SDTTG", "CA", "CAT", "CAH", "CT", "CCT", "TTHC", "KT", "NC",
+        "VX", "TH", "NNTN", "KGVX", "HCTC", "TCHC", "TCCB", "KHTC", "QLDT", "PC", "TTR", "HDQT",
+        "BCD", "BQL",
+    )
+)  # fmt: skip
+
+
+def _rehyphen(symbol: str) -> tuple[str, bool]:
+    """ "CTUBND" → ("CT-UBND", True): the one place where a kind or body code meets a body or
+    unit code; no hyphen is put in when there is none such place, or more than one."""
+    if "-" in symbol:
+        return symbol, False
+    folded = fold(symbol)
+    if len(folded) != len(symbol):
+        return symbol, False
+    heads = SYMBOL_KINDS.keys() | BODY_CODES
+    cuts = [
+        i for i in range(2, len(symbol) - 1) if folded[:i] in heads and folded[i:] in BODY_CODES
+    ]
+    if len(cuts) != 1:
+        return symbol, False
+    return f"{symbol[: cuts[0]]}-{symbol[cuts[0] :]}", True
 
 
 def _undouble_kind(symbol: str) -> tuple[str, bool]:

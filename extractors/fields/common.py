@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
+
+from rapidfuzz.distance import Levenshtein
 
 from extractors.confidence import field_confidence
-from extractors.data import family_names
+from extractors.data import family_names, name_syllables
 from extractors.data.places import restore_address_units, restore_province_marks
+from extractors.data.units import restore_unit_names
 from extractors.records import Box, Field, Finding, PageText, Severity, SubjectRef, Word
 from extractors.text import fold, nfc, similarity
 
@@ -75,11 +79,30 @@ def page_lines(page: PageText) -> list[Line]:
         if key != last and current:
             lines.append(make_line(page.number, current))
             current = []
-        current.append(w)
+        current.extend(_unglued(w))
         last = key
     if current:
         lines.append(make_line(page.number, current))
     return lines
+
+
+# "số.915", "sinh:1994": a label's last word and a number that OCR read without the space (two
+# letters at least: "C:0,5" is the distance of an identification mark, written as one).
+_GLUED_NUMBER = re.compile(r"^([^\W\d_]{2,12}[.:])(\d[\d.,/]*)$")
+
+
+def _unglued(word: Word) -> list[Word]:
+    """The word, or its label part and its number as two words (the box split by characters)."""
+    m = _GLUED_NUMBER.match(word.text)
+    if m is None:
+        return [word]
+    head, tail = m.groups()
+    box = word.box
+    cut = round(box.width * len(head) / len(word.text))
+    return [
+        replace(word, text=head, box=Box(box.left, box.top, cut, box.height)),
+        replace(word, text=tail, box=Box(box.left + cut, box.top, box.width - cut, box.height)),
+    ]
 
 
 def union_boxes(words: Sequence[Word]) -> Box:
@@ -109,7 +132,8 @@ def make_field(
     if kind == "text" and not text_layer:
         value, restored = restore_province_marks(value)
         value, unit_restored = restore_address_units(value)
-        repaired = repaired or restored or unit_restored
+        value, name_restored = restore_unit_names(value)
+        repaired = repaired or restored or unit_restored or name_restored
     confidence = field_confidence(words, kind=kind, repaired=repaired, text_layer=text_layer)
     return Field(
         name=name,
@@ -155,8 +179,16 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+# "ngày Q5 tháng 1 1 năm 2025": a written day or month with a look-alike letter, or its two digits
+# drawn apart; each part must hold a real digit (a smudge in a blank is not a date).
+_LOOKALIKE = "0-9OQDIL|ZSBG†"
+_DATE_WORDS_LOOSE = re.compile(
+    rf"NGAY\s*[,.:]?\s*([{_LOOKALIKE}]{{1,2}})\s*[,.]?\s*THANG\s*[,.:]?\s*"
+    rf"([{_LOOKALIKE}](?: ?[{_LOOKALIKE}])?)\s*[,.]?\s*NAM\s*[,.:]?\s*(\d{{4}})"
+)
 _OCR_DIGITS = str.maketrans(
     {
+        "L": "1",
         "O": "0",
         "o": "0",
         "D": "0",
@@ -171,6 +203,7 @@ _OCR_DIGITS = str.maketrans(
         "B": "8",
         "G": "6",
         "g": "9",
+        "†": "1",
     }
 )
 
@@ -199,6 +232,11 @@ def parse_date(text: str) -> ParsedDate | None:
         repaired = text.translate(_OCR_DIGITS)
         for m in _DATE_NUMERIC.finditer(repaired):
             candidates.append((m.start(), m.end(), *m.groups(), True))
+        for m in _DATE_WORDS_LOOSE.finditer(folded):
+            d, mo, y = m.groups()
+            if any(c.isdigit() for c in d) and any(c.isdigit() for c in mo):
+                d, mo = (re.sub(r"\s", "", g.translate(_OCR_DIGITS)) for g in (d, mo))
+                candidates.append((m.start(), m.end(), d, mo, y, True))
     for start, end, d, mo, y, fixed in sorted(candidates):
         try:
             value = date(int(y), int(mo), int(d))
@@ -217,6 +255,19 @@ def normalize_sex(text: str) -> str | None:
     """ "Nam" → male, "Nữ" → female (also "Nu" when OCR lost the mark); None otherwise."""
     token = re.sub(r"[^A-Z]", "", fold(text).split(" ")[0]) if text.strip() else ""
     return SEX_VALUES.get(token)
+
+
+def _sex_misread(text: str) -> str | None:
+    """ "Nửứ" → female: a first word of at most four letters that starts like only one of "Nam"
+    and "Nữ" (marks doubled or smeared by noise); sent to review as a repair."""
+    token = re.sub(r"[^A-Z]", "", fold(text))
+    if not 2 <= len(token) <= 4 or token[0] != "N":
+        return None
+    if token.startswith("NU") and "A" not in token:
+        return "female"
+    if token.startswith("NAM") and len(token) == 4:
+        return "male"
+    return None
 
 
 def title_case_name(text: str) -> str:
@@ -275,9 +326,15 @@ class LabelHit:
     box: Box
 
 
+def _label_word(text: str) -> str:
+    """A word folded for label matching: Vietnamese has no "rn", so one is a misread "m"
+    ("người rnẹ" is "người mẹ", which otherwise loses to the shorter "Họ, chữ đệm, tên")."""
+    return fold(text).replace("RN", "M")
+
+
 def _hits_in_line(li: int, line: Line, specs: Sequence[FieldSpec]) -> list[LabelHit]:
     found: list[tuple[float, int, int, str]] = []
-    folded_words = [fold(w.text) for w in line.words]
+    folded_words = [_label_word(w.text) for w in line.words]
     for spec in specs:
         for label in spec.labels:
             k = len(label.split())
@@ -435,11 +492,18 @@ def value_words(
 NATIONALITIES = {"VIET NAM": "Việt Nam", "VIETNAM": "Việt Nam", "VIETNAMESE": "Việt Nam"}
 
 
+# A token made only of accent marks (spacing ones like "ˆ" or "˜", or combining ones alone).
+_LONE_MARK = re.compile(r"(?<!\S)[\u02b0-\u02ff\u0300-\u036f`´¨^~]+(?!\S)")
+
+
 def clean_text(text: str) -> str:
     """Spaces collapsed, a form's footnote mark "(2):" and stray separators at both ends removed,
     NFC."""
     text = re.sub(r"^\s*\(\d\)\s*", "", text)
     text = re.sub(r"^[^\w(]+(?=\w)", "", text)  # "§ Yên Hòa": a speck before the value
+    text = re.sub(r"^[l|!]\s+(?=[^\W\d_])", "", text)  # "l Hòa Thuận": a speck read as "l"
+    text = _LONE_MARK.sub(" ", text)  # "Krông Pắc, ˆ Tỉnh": a mark OCR set apart from its letter
+    text = re.sub(r"(?<=[^\W\d_])[\[\]|{}](?=[^\W\d_])", "", text)  # "J]OINT": a speck in a word
     text = re.sub(r"\s+", " ", text).strip(" :;|_-—").rstrip(",")
     text = _SPLIT_DECIMAL.sub(r"\1,\2", text)  # "C:0, 5cm": OCR split a decimal comma
     if text.endswith(".") and not _ABBREVIATION_END.search(text):
@@ -466,10 +530,21 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
             sex = normalize_sex(word.text)
             if sex is not None:
                 return make_field(spec.name, sex, word.text, [word], page=page)
+        sex = _sex_misread(words[0].text)
+        if sex is not None:
+            return make_field(spec.name, sex, words[0].text, words[:1], page=page, repaired=True)
         return None
     if kind == "nationality":
-        value = NATIONALITIES.get(re.sub(r"[^A-Z ]", "", fold(text)).strip(), text)
-        return make_field(spec.name, value, raw, words, page=page, kind="text")
+        key = re.sub(r"\s+", " ", re.sub(r"[^A-Z ]", "", fold(text))).strip()
+        if key in NATIONALITIES:
+            return make_field(spec.name, NATIONALITIES[key], raw, words, page=page, kind="text")
+        for name, written in NATIONALITIES.items():  # "7 Natonaty Việt Nam": a misread label
+            if key.endswith(" " + name):
+                used = words[len(words) - len(name.split(" ")) :]
+                return make_field(
+                    spec.name, written, raw, used, page=page, kind="text", repaired=True
+                )
+        return make_field(spec.name, text, raw, words, page=page, kind="text")
     if kind == "year":
         m = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text)
         if m is None:
@@ -515,7 +590,7 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
         letters = re.sub(r"[^\w\s]", "", text).strip()
         if not letters or any(ch.isdigit() for ch in letters) or len(letters.split()) < 2:
             return None
-        name, repaired = restore_family_name(title_case_name(letters))
+        name, repaired = restore_name(title_case_name(letters))
         return make_field(spec.name, name, raw, words, page=page, kind="name", repaired=repaired)
     return make_field(spec.name, text, raw, words, page=page, kind="text")
 
@@ -568,8 +643,13 @@ def section(lines: Sequence[Line], start: Sequence[str], stop: Sequence[str] = (
     return list(lines[begin:end])
 
 
+# A section number "II." or "III." that OCR read with a "1", "l" or "|" for one of its "I"s.
+_ROMAN_MISREAD = re.compile(r"^(?=[1LI|]{0,2}[LI|])(?![1]+\.)[1LI|]{2,3}(?=\.)")
+
+
 def _starts(line: Line, prefixes: Sequence[str]) -> bool:
     folded = _LEADING_JUNK.sub("", line.folded)  # "| TM. ỦY BAN": a table rule or a speck
+    folded = _ROMAN_MISREAD.sub(lambda m: "I" * len(m.group()), folded)  # "1I." is "II."
     return any(similarity(folded[: len(p)], p) >= 0.94 for p in prefixes)
 
 
@@ -609,8 +689,11 @@ def name_below(lines: Sequence[Line], start: int, heading: Box, max_lines: int =
             words = [w for w in part.words if w.text.strip(_NAME_PUNCTUATION)]
             texts = [w.text.strip(_NAME_PUNCTUATION) for w in words]
             if 2 <= len(words) <= 5 and all(_is_name_word(t) for t in texts):
-                name = " ".join(texts)
-                return make_field("signer", name, name, words, page=line.page, kind="name")
+                raw = " ".join(texts)
+                name, repaired = restore_name(raw)
+                return make_field(
+                    "signer", name, raw, words, page=line.page, kind="name", repaired=repaired
+                )
     return None
 
 
@@ -625,33 +708,54 @@ def signer_below(lines: Sequence[Line], heading: Sequence[str], skip: int = 0) -
 
 
 def restore_phrases(
-    text: str, phrases: Sequence[str], *, keep_case: bool = True
+    text: str, phrases: Sequence[str], *, keep_case: bool = True, slack: int = 0
 ) -> tuple[str, bool]:
     """Marks restored in the fixed legal phrases a form prints ("không thu tiến sử dụng đất" →
     "không thu tiền sử dụng đất"): a run of words whose folded form is exactly a phrase's takes
     the phrase's marks, each word keeping its own capital (`keep_case=False`: the phrase's
-    capitals too, for proper names). Returns (text, whether it changed)."""
+    capitals too, for proper names). `slack`: a phrase of two words or more may also differ by
+    that many letters of its folded form (a misread vowel: "Sạo chấm" → "Sẹo chấm"), when no
+    other phrase is as close. Returns (text, whether it changed)."""
     words = text.split(" ")
     folded = [fold(w) for w in words]
     changed = False
     settled: set[int] = set()  # words a longer phrase already matched ("đuôi mày" vs "dưới")
-    for phrase in sorted(phrases, key=lambda p: -len(p.split(" "))):
+
+    def put(i: int, canon: list[str]) -> None:
+        nonlocal changed
+        settled.update(range(i, i + len(canon)))
+        for k, right in enumerate(canon):
+            old = words[i + k]
+            new = right
+            if keep_case:
+                first = right[:1].upper() if old[:1].isupper() else right[:1].lower()
+                new = first + right[1:]
+            if new != old:
+                words[i + k] = new
+                changed = True
+
+    ordered = sorted(phrases, key=lambda p: -len(p.split(" ")))
+    for phrase in ordered:
         canon = phrase.split(" ")
         key = [fold(w) for w in canon]
         for i in range(len(words) - len(canon) + 1):
             span = range(i, i + len(canon))
-            if folded[i : i + len(canon)] != key or settled.intersection(span):
-                continue
-            settled.update(span)
-            for k, right in enumerate(canon):
-                old = words[i + k]
-                new = right
-                if keep_case:
-                    first = right[:1].upper() if old[:1].isupper() else right[:1].lower()
-                    new = first + right[1:]
-                if new != old:
-                    words[i + k] = new
-                    changed = True
+            if folded[i : i + len(canon)] == key and not settled.intersection(span):
+                put(i, canon)
+    if slack:  # only after every exact match is settled ("đuôi mắt" is not "đuôi mày")
+        for size in sorted({len(p.split(" ")) for p in phrases if " " in p}, reverse=True):
+            for i in range(len(words) - size + 1):
+                if settled.intersection(range(i, i + size)):
+                    continue
+                window = " ".join(folded[i : i + size])
+                close = [
+                    p
+                    for p in ordered
+                    if len(p.split(" ")) == size
+                    and Levenshtein.distance(window, fold(p), score_cutoff=slack) <= slack
+                ]
+                if len(close) == 1:
+                    put(i, close[0].split(" "))
     return " ".join(words), changed
 
 
@@ -662,3 +766,29 @@ def restore_family_name(name: str) -> tuple[str, bool]:
     if written is None or written == family:
         return name, False
     return f"{written} {rest}".strip(), True
+
+
+@cache
+def _syllables_by_fold() -> dict[str, str]:
+    by_fold: dict[str, set[str]] = {}
+    for syllable in name_syllables():
+        by_fold.setdefault(fold(syllable), set()).add(syllable)
+    return {key: next(iter(found)) for key, found in by_fold.items() if len(found) == 1}
+
+
+def restore_name(name: str) -> tuple[str, bool]:
+    """ "Nguyen Giá Tuyet" → ("Nguyễn Gia Tuyết", True): the family name from its list, then each
+    other word that is no name syllable but folds like exactly one ("Giá" is a word, not a name).
+    A word that folds like two syllables ("Hiến": Hiền or Hiển?) or like none is kept as read.
+    The flag is True when the name was changed or keeps a word outside the list: either way a
+    steward should look (a rare name is rare; a misread one is common)."""
+    name, doubtful = restore_family_name(name)
+    family, _, rest = name.partition(" ")
+    known, by_fold = name_syllables(), _syllables_by_fold()
+    words = rest.split(" ") if rest else []
+    for i, word in enumerate(words):
+        if word in known:
+            continue
+        words[i] = by_fold.get(fold(word), word)
+        doubtful = True
+    return " ".join([family, *words]), doubtful

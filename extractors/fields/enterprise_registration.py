@@ -64,7 +64,8 @@ REPRESENTATIVE: tuple[FieldSpec, ...] = (
 )  # fmt: skip
 WHERE = "trên giấy chứng nhận đăng ký doanh nghiệp"
 UNSEEN_CHANGE_CAP = 0.85
-_CHANGE = re.compile(r"lần\s*thứ\s*[:;.]?\s*(\d{1,3})", re.IGNORECASE)
+# On the folded line: a misread mark ("lấn thứ") must not hide the change line.
+_CHANGE = re.compile(r"LAN\s*THU\s*[:;.]?\s*(\d{1,3})")
 
 
 def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult:
@@ -131,7 +132,9 @@ def _change(lines: list[Line]) -> tuple[str, Field | None] | None:
     for line in lines:
         if "THAY DOI LAN THU" not in line.folded:
             continue
-        m = _CHANGE.search(line.text)
+        # Offsets in the folded line are offsets in the text (folding keeps every character's
+        # place, except for ligatures such as "ﬁ": such a line is left to a steward).
+        m = _CHANGE.search(line.folded) if len(line.folded) == len(line.text) else None
         if m is None:
             continue
         rest = line.text[m.end() :]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extractors.fields.common import (
+    NATIONALITIES,
     NO_EXPIRY,
     FieldSpec,
     Line,
@@ -88,6 +89,7 @@ FIELD_ORDER = (
     "expiry_date", "signer",
 )  # fmt: skip
 _ID_RUN = re.compile(r"(?<![\dA-Za-z])[\dOoDIl|SB]{12}(?![\dA-Za-z])")
+_ID_SPLIT = re.compile(r"(?<![\dA-Za-z])\d{3,9} \d{3,9}(?![\dA-Za-z])")
 
 
 def extract_id_card(
@@ -102,6 +104,10 @@ def extract_id_card(
     fields = extract_labelled(page, specs, lines)
     if "personal_identification" in fields:
         fields["personal_identification"] = _identification_marks(fields["personal_identification"])
+    if any(s.name == "nationality" for s in specs) and _odd_nationality(fields):
+        nationality = _nationality_on_its_line(lines)
+        if nationality is not None:
+            fields["nationality"] = nationality
     if "sex" not in fields and any(s.name == "sex" for s in specs):
         sex = _sex_after_english_label(lines)
         if sex is not None:
@@ -190,6 +196,19 @@ def _id_number(lines: list[Line]) -> Field | None:
             return make_field(
                 "id_number", digits, match.group(0), words, page=line.page, repaired=repaired
             )
+    # "074092 181495": one gap inside, on the labelled lines or on a short line of its own
+    # ("sarxo. 074092 181495.": the label lost to noise)
+    for li in order:
+        line = lines[li]
+        if li not in order[: 2 * len(labelled)] and len(line.words) > 3:
+            continue
+        for match in _ID_SPLIT.finditer(line.text):
+            digits = re.sub(r"\D", "", match.group(0))
+            if len(digits) == 12:
+                words = line.words_in(match.start(), match.end())
+                return make_field(
+                    "id_number", digits, match.group(0), words, page=line.page, repaired=True
+                )
     return None
 
 
@@ -200,6 +219,29 @@ def _signer(lines: list[Line]) -> Field | None:
             field = name_below(lines, i, line.box, max_lines=5)
             if field is not None:
                 return replace(field, value=title_case_name(field.value))
+    return None
+
+
+def _odd_nationality(fields: dict[str, Field]) -> bool:
+    return "nationality" not in fields or fields["nationality"].value not in NATIONALITIES.values()
+
+
+def _nationality_on_its_line(lines: Sequence[Line]) -> Field | None:
+    """ "Quốc tịch 7 Natonaity Việt Nam": when the label's value came out as noise, a nationality
+    printed further along the same line (a repair: a steward looks)."""
+    for line in lines:
+        folded = line.folded
+        at = folded.find("QUOC TICH")
+        if at < 0:
+            continue
+        for key, written in NATIONALITIES.items():
+            where = folded.find(key, at)
+            if where >= 0:
+                words = line.words_in(where, where + len(key))
+                return make_field(
+                    "nationality", written, line.text[where:], words, page=line.page,
+                    kind="text", repaired=True,
+                )  # fmt: skip
     return None
 
 
@@ -221,15 +263,19 @@ def _sex_after_english_label(lines: Sequence[Line]) -> Field | None:
 # Single words whose folded form is another word ("dưới" / "đuôi", "trên" / "tiền") are left out.
 MARK_PHRASES = (
     "Sẹo chấm", "Sẹo", "Nốt ruồi son", "Nốt ruồi", "đuôi mắt", "đuôi mày", "đầu mày", "cánh mũi",
+    "sống mũi", "dái tai", "mép trái", "mép phải",
 )  # fmt: skip
 
 
 def _identification_marks(field: Field) -> Field:
     """Marks restored in the vocabulary of identification marks ("Seo chấm" → "Sẹo chấm"), and
     a stray one-letter token at the end (a speck of the fingerprint box) dropped."""
-    value = re.sub(r"\s+[^\w\s]?[^\W\d]$", "", field.value)
+    value = re.sub(
+        r"(?:\s+\S{1,3})*\s+\S*\.{3,}.*$", "", field.value
+    )  # "… 35 -......L...": the box
+    value = re.sub(r"\s+[^\w\s]?[^\W\d]$", "", value)
     value = re.sub(r"\bC\s*[;.,]\s*(?=\d)", "C:", value)  # "C;3cm": the distance is "C:" + size
-    value, restored = restore_phrases(value, MARK_PHRASES)
+    value, restored = restore_phrases(value, MARK_PHRASES, slack=1)
     if value == field.value:
         return field
     confidence = round(field.confidence * (0.75 if restored else 1.0), 4)
