@@ -31,6 +31,11 @@ default setting: every field pending, so no change events) and no batch, unless
 writes a `document.verified` event) and `--batch` (files registered in a batch beforehand, outside
 the timing, and marked loaded by the load, as `sohoa run` does) say otherwise.
 
+`bulk_cpu` (each size, medians): the CPU seconds a bulk run used in the client (all its threads)
+and in its PostgreSQL backend (from /proc, when the server runs on this host; else null). On a
+shared host the wall time also waits for cores; the CPU split says what the work itself costs
+and which side of the connection it is on.
+
 `--breakdown` adds, at `--documents`, what the field rows alone cost in the shape the warehouse
 keeps them (see `breakdown`): how far the limit is from the table the rows really go to.
 """
@@ -144,21 +149,43 @@ def _per_document(url: str, batch: list[Extraction], threshold: float | None) ->
     return elapsed
 
 
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds a local PostgreSQL backend has used (None: the server is not on this host)."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _bulk(
-    url: str, batch: list[Extraction], threshold: float | None, batch_name: str | None
+    url: str,
+    batch: list[Extraction],
+    threshold: float | None,
+    batch_name: str | None,
+    cpu: list[tuple[float, float | None]] | None = None,
 ) -> float:
+    """Wall seconds of the bulk load; `cpu` gets (client CPU s, server backend CPU s or None):
+    on a busy host the wall time waits for cores, CPU time says what the work itself costs."""
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     with sessions() as session:  # connect and warm the pool outside the timing
-        session.execute(sa.text("SELECT 1"))
+        backend = session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    server_before, client_before = _backend_cpu(backend), time.process_time()
     started = time.perf_counter()
     for start in range(0, len(batch), LOAD_TRANSACTION_SIZE):
         items = [BulkItem(e) for e in batch[start : start + LOAD_TRANSACTION_SIZE]]
-        with sessions() as session:
+        with sessions() as session:  # the pool hands back the same connection (backend)
             load_extractions(session, items, batch=batch_name, auto_verify_confidence=threshold)
             session.commit()
     elapsed = time.perf_counter() - started
+    client, server_after = time.process_time() - client_before, _backend_cpu(backend)
     engine.dispose()
+    if cpu is not None:
+        server = (
+            None if server_before is None or server_after is None else server_after - server_before
+        )
+        cpu.append((client, server))
     return elapsed
 
 
@@ -288,15 +315,17 @@ def measure(
     batch = extractions(documents)
     rows = sum(len(e.fields) for e in batch)
     bulk_runs, copy_runs = [], []
+    cpu: list[tuple[float, float | None]] = []
     url = ""
     for _ in range(repeat):
         url = databases.fresh()
         if batch_name is not None:
             _register(url, batch)
-        bulk_runs.append(_bulk(url, batch, threshold, batch_name))
+        bulk_runs.append(_bulk(url, batch, threshold, batch_name, cpu))
         # the limit is short (tens of ms), so it is sampled three times as often
         copy_runs += [_copy(url, batch) for _ in range(3)]
     bulk_s, copy_s = _median(bulk_runs), _median(copy_runs)
+    servers = [server for _, server in cpu if server is not None]
     extra = {"field_rows_breakdown": breakdown(url, batch)} if explain else {}
     return {
         "documents": documents,
@@ -309,6 +338,10 @@ def measure(
         "copy_rows_per_s": round(rows / copy_s, 1),
         "bulk_ms_per_document": round(1000 * bulk_s / documents, 3),
         "ratio": round(copy_s / bulk_s, 4),
+        "bulk_cpu": {
+            "client_seconds": round(_median([client for client, _ in cpu]), 3),
+            "server_seconds": round(_median(servers), 3) if len(servers) == len(cpu) else None,
+        },
         **extra,
     }
 

@@ -138,7 +138,11 @@ class Subject(Base):
     """
 
     __tablename__ = "subjects"
-    __table_args__ = (UniqueConstraint("kind", "key", name="uq_subjects_kind_key"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_subjects_kind_key"),
+        # people born on a date: the name + birth-date identity rule (migration 0003)
+        Index("ix_subjects_kind_birth_date", "kind", "birth_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -207,9 +211,11 @@ class DocumentSubject(Base):
         Index("ix_document_subjects_subject_document", "subject_id", "document_id"),
     )
 
+    # No single-column indexes: `document_id` leads the unique constraint, `subject_id` the
+    # (subject_id, document_id) index (migration 0003 dropped the two redundant ones).
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
     role: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -231,7 +237,9 @@ class ExtractionVersion(Base):
     doc_type: Mapped[str] = mapped_column(String(32))
     type_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     findings: Mapped[list[Any]] = mapped_column(default=list)
-    extraction: Mapped[dict[str, Any]]
+    # `json`, not `jsonb`, on PostgreSQL too: kept whole and read whole, and writing text is far
+    # cheaper than building jsonb (migration 0003).
+    extraction: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from loaders.db import (
     upgrade,
 )
 from loaders.errors import SchemaOutOfDate, WarehouseUnavailable
-from loaders.models import Base, Batch, ChangeEvent, Document
+from loaders.models import Base, Batch, ChangeEvent, Document, ExtractionVersion
 
 
 def test_migrations_run_on_an_empty_database_and_again_as_a_no_op(empty_url: str) -> None:
@@ -97,3 +98,62 @@ def test_change_events_carry_the_writing_transaction_on_postgresql(session, dial
     session.flush()
     txid = session.scalar(sa.select(ChangeEvent.txid))
     assert (txid is not None) == (dialect == "postgresql")
+
+
+def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
+    from alembic import command
+
+    from loaders.db import _alembic_config
+
+    with engine.begin() as connection:
+        config = _alembic_config()
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_migration_0003_keeps_extraction_versions_both_ways(empty_url: str) -> None:
+    """0003 turns `extraction_versions.extraction` into `json` on PostgreSQL and drops two
+    redundant link indexes: a version written before it reads back the same after it, and after
+    a downgrade."""
+    engine = make_engine(empty_url)
+    extraction = {"fields": [{"name": "full_name", "value": "Lê Thị Mai", "box": None}], "n": 1.5}
+    try:
+        _migrate(engine, "0002_reuse_api_indexes")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO documents (sha256, doc_type, attributes, status, page_count, "
+                    "media_type, size, current_version, lock_version, created_at, updated_at) "
+                    "VALUES (:sha, 'id_card', '{}', 'needs_review', 1, '', 0, 1, 1, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"sha": "a" * 64},
+            )
+            conn.execute(
+                sa.insert(ExtractionVersion).values(
+                    document_id=1,
+                    version=1,
+                    content_digest="d" * 64,
+                    doc_type="id_card",
+                    findings=[],
+                    extraction=extraction,
+                )
+            )
+
+        def stored() -> Any:
+            with engine.connect() as conn:
+                return conn.execute(sa.select(ExtractionVersion.extraction)).scalar_one()
+
+        upgrade(engine)
+        check_schema(engine)
+        assert stored() == extraction
+        indexes = {i["name"] for i in sa.inspect(engine).get_indexes("document_subjects")}
+        assert "ix_document_subjects_document_id" not in indexes
+        assert "ix_document_subjects_subject_document" in indexes  # the reuse API's read
+        _migrate(engine, "0002_reuse_api_indexes", down=True)
+        assert stored() == extraction
+        upgrade(engine)
+        assert stored() == extraction
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
