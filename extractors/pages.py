@@ -21,8 +21,10 @@ from types import TracebackType
 from typing import Any
 
 import pdfplumber
+import pdfplumber.utils
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+from pdfminer.layout import LTChar, LTContainer
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extractors.errors import CorruptFile, DecompressionBomb, EncryptedPdf, TooManyPages
@@ -200,10 +202,9 @@ class PdfSource(SourceDocument):
             # ("CỘ NG HÒA"); drop the space glyphs and split on real gaps instead. The gap is
             # measured relative to the glyph size: a fixed tolerance glues the words of small
             # print ("Họvàtên/Fullname:") and splits large print.
-            glyphs = page.filter(
-                lambda obj: not (obj.get("object_type") == "char" and obj.get("text", "").isspace())
+            raw = pdfplumber.utils.extract_words(
+                plumber_glyphs(page), x_tolerance_ratio=0.12, keep_blank_chars=False
             )
-            raw = glyphs.extract_words(x_tolerance_ratio=0.12, keep_blank_chars=False)
             page.close()
         except Exception as exc:  # pdfminer raises many unrelated types on a damaged text layer
             log.warning("text layer unreadable on page %d: %s", index + 1, type(exc).__name__)
@@ -220,6 +221,45 @@ class PdfSource(SourceDocument):
                 Word(text, Box(left, top, max(1, right - left), max(1, bottom - top)), 1.0)
             )
         return words
+
+
+def plumber_glyphs(page: Any) -> list[dict[str, Any]]:
+    """The non-space `page.chars` of a pdfplumber page, with only the keys word grouping reads.
+
+    `page.chars` turns every object of the page (paths and images too) into a dict of some twenty
+    resolved attributes, about a quarter of the time pdfplumber spends on a page; word grouping
+    reads eight of them. Same values as `page.chars` (the coordinate conversion of pdfplumber's
+    `Page.process_object`, checked in tests/extractors/test_pages.py), same order.
+    """
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    doctop = page.initial_doctop
+    glyphs: list[dict[str, Any]] = []
+
+    def walk(objs: list[Any]) -> None:
+        for obj in objs:
+            if isinstance(obj, LTContainer):  # a form XObject: its glyphs are the page's too
+                walk(obj._objs)
+            elif isinstance(obj, LTChar):
+                text = obj.get_text()
+                if text.isspace():
+                    continue
+                top = (height - obj.y1) + mb_top
+                glyphs.append(
+                    {
+                        "text": text,
+                        "x0": obj.x0 + mb_x0 if mb_x0 != 0 else obj.x0,
+                        "x1": obj.x1 + mb_x0 if mb_x0 != 0 else obj.x1,
+                        "top": top,
+                        "bottom": (height - obj.y0) + mb_top,
+                        "doctop": doctop + top,
+                        "upright": obj.upright,
+                        "size": obj.size,
+                    }
+                )
+
+    walk(page.layout._objs)
+    return glyphs
 
 
 def render_page(path: Path, number: int, options: ReadOptions) -> Image.Image:

@@ -25,7 +25,7 @@ from PIL import Image
 from extractors.content import require_text
 from extractors.document import EXTRACTOR_VERSION, extract
 from extractors.errors import ExtractionError, InputDocumentError
-from extractors.ocr import get_engine
+from extractors.ocr import OcrEngine, get_engine
 from extractors.options import ReadOptions
 from extractors.reading import read_pages
 from extractors.records import PageSource, PageText
@@ -117,10 +117,11 @@ def process_file(
             )
 
     started = time.perf_counter()
+    engine = get_engine(options.engine)  # one per file: reading and the second readings share it
     with tempfile.TemporaryDirectory(prefix="sohoa-proc-") as tmp:
         local = runtime.store.download(layout.original(sha256), Path(tmp) / "original")
         try:
-            pages, images = _read_pages(runtime, sha256, local, options)
+            pages, images = _read_pages(runtime, sha256, local, options, engine)
             require_text(pages)
             signatures = read_signatures(local)  # a property of the file, not of its pages
         except InputDocumentError as exc:
@@ -137,9 +138,7 @@ def process_file(
             )
 
     extraction = extract(pages, sha256=sha256, hint=hint)
-    extraction = finish_extraction(
-        extraction, pages, images, get_engine(options.engine), signatures
-    )
+    extraction = finish_extraction(extraction, pages, images, engine, signatures)
     images.clear()
     outcome = FileOutcome(
         sha256=sha256,
@@ -174,12 +173,11 @@ def process_file(
 
 
 def _read_pages(
-    runtime: Runtime, sha256: str, local: Path, options: ReadOptions
+    runtime: Runtime, sha256: str, local: Path, options: ReadOptions, engine: OcrEngine
 ) -> tuple[list[PageText], dict[int, Image.Image]]:
     """Every page's words (in `ocr.json`, with what the review UI needs to rebuild each page's
     image); the OCR images of the first KEEP_IMAGES_OF_PAGES pages are returned for the re-read
     steps. A page image that cannot be rebuilt from the original (turned upright) is stored."""
-    engine = get_engine(options.engine)
     pages: list[PageText] = []
     images: dict[int, Image.Image] = {}
     stored: list[int] = []

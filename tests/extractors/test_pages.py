@@ -3,6 +3,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -10,7 +11,7 @@ from reportlab.pdfgen import canvas
 
 from extractors.errors import CorruptFile, DecompressionBomb, EncryptedPdf, TooManyPages
 from extractors.options import ReadOptions
-from extractors.pages import open_source
+from extractors.pages import open_source, plumber_glyphs
 from extractors.sniff import MediaType, sniff
 
 
@@ -105,3 +106,54 @@ def test_number_stamped_in_a_form_widget_is_read(real: Path) -> None:
     with open_source(path, MediaType.PDF, ReadOptions()) as doc:
         words = [w.text for w in next(doc.iter_pages()).text_words or []]
     assert "542" in words and "06" in words
+
+
+# What word grouping reads of a glyph; `plumber_glyphs` builds these without `page.chars`.
+_GLYPH_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "upright", "size")
+
+
+def _plumber_chars(page: pdfplumber.page.Page) -> list[dict]:
+    return [{k: c[k] for k in _GLYPH_KEYS} for c in page.chars if not c["text"].isspace()]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "born_digital/542_TB-UBND_2024-11-06.pdf",  # Word, stray space glyphs
+        "born_digital/45_2026_ND-CP.pdf",  # object streams, 55 pages
+        "admin_scans/86_QD_CT.signed.pdf",  # image page, the stamp's text only
+    ],
+)
+def test_glyphs_are_pdfplumbers_chars(real: Path, name: str) -> None:
+    with pdfplumber.open(real / name) as pdf:
+        for page in pdf.pages[:3]:
+            assert plumber_glyphs(page) == _plumber_chars(page)
+
+
+def test_glyphs_in_form_xobjects_rotated_and_off_origin_pages(tmp_path: Path) -> None:
+    """pdfplumber's coordinate conversion where it does something: a MediaBox not at 0,0, glyphs
+    inside a form XObject (a figure in pdfminer's layout), text turned 90°."""
+    path = tmp_path / "odd.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(600, 800))
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(72, 700, "CONG HOA XA HOI CHU NGHIA VIET NAM")
+    pdf.beginForm("stamp")
+    pdf.drawString(20, 20, "So: 12/QD-UBND")
+    pdf.endForm()
+    pdf.doForm("stamp")
+    pdf.saveState()
+    pdf.rotate(90)
+    pdf.drawString(100, -50, "Ban sao")
+    pdf.restoreState()
+    pdf.save()
+    data = path.read_bytes()
+    box = b"/MediaBox [ 0 0 600 800 ]"
+    assert data.count(box) == 1
+    path.write_bytes(data.replace(box, b"/MediaBox [ 9 7 609 807 ]"))  # same length, same xref
+    with pdfplumber.open(path) as doc:
+        page = doc.pages[0]
+        glyphs = plumber_glyphs(page)
+        assert glyphs == _plumber_chars(page)
+    assert page.mediabox[0] != 0
+    assert "".join(g["text"] for g in glyphs if not g["upright"]) == "Bansao"
+    assert "12/QD-UBND" in "".join(g["text"] for g in glyphs)

@@ -3,16 +3,21 @@ integrity; an unsigned PDF or an image yields none; the issue date is cross-chec
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from reportlab.pdfgen import canvas
 
 from extractors.records import DocType, Extraction, Field, Severity
 from extractors.signatures import (
+    _read,
     attach_signatures,
     first_signing_date,
     issue_date_findings,
+    may_be_signed,
     read_signatures,
     with_signatures,
 )
@@ -50,6 +55,53 @@ def test_unsigned_pdf_and_image_have_none(real: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")
     assert read_signatures(broken) == []
+
+
+def test_every_real_signed_pdf_is_looked_at(real: Path) -> None:
+    """The byte check lets through every file pyHanko finds signatures in (asked directly)."""
+    signed = 0
+    for path in sorted(real.glob("*/*.pdf")):
+        with path.open("rb") as fh:
+            if _read(fh, ()):
+                signed += 1
+                assert may_be_signed(fh), path.name
+    assert signed >= 8
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"<< /FT /Sig /V 9 0 R >>", True),
+        (b"<< /Type /Sig /ByteRange [0 1 2 3] >>", True),
+        (b"<< /FT /S#69g >>", True),  # a name may write any letter as #xx
+        (b"<< /FT /#53#49#47 >>", False),  # … but names are case-sensitive: /SIG is not /Sig
+        (b"<< /Type /ObjStm /N 3 >>", True),  # a field could sit compressed in there
+        (b"<< /Type /Obj#53tm /N 3 >>", True),
+        (b"<< /Font << /F1 /Times#20New#20Roman >> >>", False),
+        (b"<< /Type /Page /Contents 4 0 R >>", False),
+    ],
+)
+def test_may_be_signed_from_the_bytes(tmp_path: Path, body: bytes, expected: bool) -> None:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF-1.7\n1 0 obj\n" + body + b"\nendobj\n%%EOF\n")
+    with path.open("rb") as fh:
+        assert may_be_signed(fh) is expected
+
+
+def test_unsigned_pdf_does_not_load_pyhanko(tmp_path: Path) -> None:
+    """Importing pyHanko costs most of a second per process; an unsigned file must not pay it."""
+    path = tmp_path / "plain.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.drawString(100, 700, "Giay to khong ky so")
+    pdf.save()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from extractors.signatures import read_signatures\n"
+        f"assert read_signatures(Path({str(path)!r})) == []\n"
+        "assert not any(m.startswith('pyhanko') for m in sys.modules), 'pyhanko imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 def _admin(issued_on: str) -> Extraction:

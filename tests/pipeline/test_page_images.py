@@ -78,7 +78,8 @@ def test_a_page_turned_upright_is_stored_at_once(
 
     monkeypatch.setattr(process_module, "read_pages", turned)
     sha = _put(runtime, files[0])
-    process_module._read_pages(runtime, sha, files[0], read_options(runtime.settings))
+    options = read_options(runtime.settings)
+    process_module._read_pages(runtime, sha, files[0], options, get_engine(options.engine))
     ocr = json.loads(runtime.store.get_bytes(layout.ocr_json(sha)))
     assert ocr["page_images"]["stored"] == [1]
     png = page_image_png(runtime, sha, 1)
