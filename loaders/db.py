@@ -13,12 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -34,6 +30,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from loaders.errors import ConflictingUpdate, SchemaOutOfDate, WarehouseUnavailable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported inside the migration and schema-check functions only: importing it loads
+# every dialect's DDL module (~0.2 s), which every command paid, though only `db upgrade`,
+# `db current` and `serve` use it.
 
 VERSION_TABLE = "sohoa_alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -138,6 +141,8 @@ def session_scope(factory: Callable[[], Session]) -> Iterator[Session]:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "loaders:migrations")
     return config
@@ -145,6 +150,8 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str:
     """The revision this code expects the database to be at."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None, "loaders/migrations has no revisions"
     return head
@@ -153,6 +160,8 @@ def head_revision() -> str:
 @translate_db_errors()
 def upgrade(url_or_engine: str | Engine) -> None:
     """Migrate the warehouse to head (`sohoa db upgrade`). Running it again is a no-op."""
+    from alembic import command
+
     engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     try:
         with engine.begin() as connection:
@@ -167,6 +176,8 @@ def upgrade(url_or_engine: str | Engine) -> None:
 @translate_db_errors()
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None when it was never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         return context.get_current_revision()

@@ -1,6 +1,8 @@
 """The live objects a command or task works with, built from `Settings`: the store and the database.
 
-Built on first use (not at import, not when settings are constructed), once per process.
+Built on first use (not at import, not when settings are constructed), once per process. The
+database and store libraries are imported on first use too, so a command that needs neither (help,
+`sohoa settings`) starts without them.
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from sohoa.settings import Settings, get_settings
-from storage import ObjectStore, open_store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from storage import ObjectStore
 
 
 @dataclass
@@ -23,6 +28,8 @@ class Runtime:
 
     @cached_property
     def store(self) -> ObjectStore:
+        from storage import open_store
+
         s = self.settings
         s.check()
         return open_store(

@@ -7,6 +7,7 @@ documents and imports nothing from the rest of sohoa.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 from storage.base import ObjectInfo, ObjectStore
 from storage.errors import (
@@ -18,7 +19,9 @@ from storage.errors import (
     StoreUnavailable,
 )
 from storage.local import LocalStore, verify_link
-from storage.minio_store import MinioStore
+
+if TYPE_CHECKING:
+    from storage.minio_store import MinioStore
 
 __all__ = [
     "InvalidKey",
@@ -56,6 +59,8 @@ def open_store(
             raise StoreMisconfigured(f"{url} needs SOHOA_S3_ENDPOINT (e.g. http://minio:9000)")
         if not s3_access_key or not s3_secret_key:
             raise StoreMisconfigured(f"{url} needs SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY")
+        from storage.minio_store import MinioStore
+
         return MinioStore(
             s3_endpoint,
             s3_access_key,
@@ -84,3 +89,13 @@ def _bucket(rest: str) -> str:
             f"SOHOA_STORAGE_URL must be s3://BUCKET (one bucket, no path), got s3://{rest[:80]}"
         )
     return bucket
+
+
+def __getattr__(name: str) -> Any:
+    # The S3 client (minio, urllib3, its crypto: ~0.15 s) is imported when an s3:// store is
+    # opened or `MinioStore` is named, not by every command working on a local folder.
+    if name == "MinioStore":
+        from storage.minio_store import MinioStore
+
+        return MinioStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

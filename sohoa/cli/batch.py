@@ -43,8 +43,7 @@ def run(
 
     Example: sohoa run var/inbox/demo --batch demo --workers 2
     """
-    from sohoa.pipeline.report import render_report
-    from sohoa.pipeline.run import run_batch
+    from sohoa.pipeline.run import run_batch  # light: it imports the rest when needed
 
     runtime = open_runtime()
     name = batch or Path(source.rstrip("/")).name or "batch"
@@ -74,6 +73,8 @@ def run(
         )
     except (ValueError, OSError) as exc:
         fail(str(exc))
+    from sohoa.pipeline.report import render_report
+
     render_report(report, console)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from sohoa.runtime import Runtime
 from sohoa.settings import SettingsError, get_settings
+
+if TYPE_CHECKING:  # imported when used: every command module imports this one at start-up
+    from rich.progress import Progress
+
+    from sohoa.runtime import Runtime
 
 console = Console()
 err = Console(stderr=True)
@@ -24,6 +27,8 @@ def fail(message: str, hint: str = "") -> NoReturn:
 
 
 def open_runtime() -> Runtime:
+    from sohoa.runtime import Runtime
+
     try:
         settings = get_settings()
         settings.check()
@@ -33,6 +38,14 @@ def open_runtime() -> Runtime:
 
 
 def progress_bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -6,15 +6,20 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from PIL import Image
 from rich.table import Table
 
-from extractors.records import PageText
 from sohoa.cli.common import console, fail
 from sohoa.settings import get_settings
+
+# The reading stack is imported by the commands that read: every command module is imported at
+# start-up, `sohoa run`'s too.
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from extractors.records import PageText
 
 
 class TypeChoice(StrEnum):

@@ -4,6 +4,12 @@ The same steps as the DAG (intake → process → load → report); only the par
 files are handed to a process pool one by one (Tesseract at one thread each), and loading stays in
 the main process (one writer, which SQLite prefers), one transaction per `LOAD_TRANSACTION_SIZE`
 files.
+
+Start-up is most of what a small run, and all of what a re-run of a finished batch, costs, so
+imports are taken when needed: this module imports nearly nothing, so that the worker's fork server
+can be started before the warehouse stack is imported (its own imports then overlap them and
+intake); the processing stack (OCR, extractors, PDF and image libraries, the bulk loader) is
+imported only when there is something to process or load.
 """
 
 from __future__ import annotations
@@ -15,21 +21,25 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from loaders import batches
 from sohoa.pipeline.errors import RetryableStepError, step_boundary
-from sohoa.pipeline.intake import intake
-from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE, load_files
-from sohoa.pipeline.process import FileOutcome
-from sohoa.pipeline.report import build_report, save_report
-from sohoa.pipeline.sources import open_source
-from sohoa.pipeline.steps import process_one, record_outcome
-from sohoa.runtime import Runtime
-from sohoa.settings import Settings
+
+if TYPE_CHECKING:
+    from sohoa.pipeline.process import FileOutcome
+    from sohoa.runtime import Runtime
+    from sohoa.settings import Settings
 
 # Progress callback: (stage, done, total). Stages: "intake", "process", "load".
 Progress = Callable[[str, int, int], None]
+
+# Files per load transaction; None: `sohoa.pipeline.load.LOAD_TRANSACTION_SIZE` (read when there
+# is something to load, so that module is not imported otherwise).
+LOAD_TRANSACTION_SIZE: int | None = None
+# What a worker needs, imported once in the fork server before it forks any worker: the steps,
+# this module (the worker functions) and the command's main module (each worker would otherwise
+# import it again).
+_WORKER_PRELOAD = ["__main__", __name__, "sohoa.pipeline.steps"]
 
 _worker_runtime: Runtime | None = None
 
@@ -37,6 +47,8 @@ _worker_runtime: Runtime | None = None
 def _init_worker(settings: Settings, log_level: int) -> None:
     """Each worker process: its own store and database handles, the parent's log level."""
     global _worker_runtime
+    from sohoa.runtime import Runtime
+
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     logging.basicConfig(
         level=log_level,
@@ -49,6 +61,8 @@ def _init_worker(settings: Settings, log_level: int) -> None:
 def _process_in_worker(
     batch: str, sha256: str, hint: str | None, lang: str | None, reprocess: bool
 ) -> FileOutcome:
+    from sohoa.pipeline.steps import process_one
+
     assert _worker_runtime is not None, "worker not initialised"
     return process_one(_worker_runtime, batch, sha256, hint=hint, lang=lang, reprocess=reprocess)
 
@@ -56,13 +70,36 @@ def _process_in_worker(
 def _worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start. Not fork: the parent holds database and HTTP connection pools
     that must not be shared. A fork server where there is one: a clean process that imports the
-    stack once (this module and the command's own main module), then forks each worker ready to
-    work; spawned workers each imported it all again, ~1.5 s before their first page."""
+    stack once (`_WORKER_PRELOAD`), then forks each worker ready to work; spawned workers each
+    imported it all again, ~1.5 s before their first page."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", __name__])
+    context.set_forkserver_preload(_WORKER_PRELOAD)
     return context
+
+
+def _start_fork_server(workers: int) -> None:
+    """Start the fork server now, so its imports (~1 s) overlap this process's work instead of
+    following intake. Only with more than one worker and a fork server (spawn has no shared
+    start-up to get ahead of); `ensure_running` does nothing if it is already running."""
+    if workers > 1 and _worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _looks_new(runtime: Runtime, batch: str) -> bool:
+    """Whether `batch` has no saved report yet (never ran to the end): then its files are very
+    likely new, and the workers are started before intake knows it. Only a guess about when to
+    start them, never about what is done: any doubt (a bad name, a store error, which intake
+    reports properly) says no."""
+    from storage import layout
+
+    try:
+        return not runtime.store.exists(layout.report(batch))
+    except Exception:  # a guess only: intake raises the real error
+        return False
 
 
 def default_workers(settings: Settings) -> int:
@@ -82,12 +119,27 @@ def run_batch(
     """Digitize `source` as `batch`; return the report (also saved at `reports/<batch>.json`)."""
     tick: Progress = progress or (lambda stage, done, total: None)
     workers = workers or default_workers(runtime.settings)
+    if reprocess or _looks_new(runtime, batch):  # before the imports below (~0.3 s)
+        _start_fork_server(workers)
+
+    from loaders import batches
+    from sohoa.pipeline.intake import intake
+    from sohoa.pipeline.report import build_report, save_report
+    from sohoa.pipeline.sources import open_source
+
+    def on_new(new: int) -> None:
+        # A batch that ran before, with new files: at the second (one file is processed in this
+        # process); a re-run with nothing new never starts the workers.
+        if new == 2:
+            _start_fork_server(workers)
+
     result = intake(
         runtime,
         open_source(source, runtime.settings),
         batch,
         reprocess=reprocess,
         progress=lambda done, total: tick("intake", done, total),
+        on_new=on_new,
     )
     with step_boundary("list work"), runtime.session() as session:
         files = [
@@ -107,11 +159,15 @@ def run_batch(
             for f in batches.files_in_chunk(session, batch, chunk, status="processed")
         ]
     tick("load", 0, len(to_load))
-    for start in range(0, len(to_load), LOAD_TRANSACTION_SIZE):
-        part = to_load[start : start + LOAD_TRANSACTION_SIZE]
-        with step_boundary("load"):
-            load_files(runtime, batch, part)  # one transaction: loaded and marked, or neither
-        tick("load", start + len(part), len(to_load))
+    if to_load:
+        from sohoa.pipeline import load
+
+        size = LOAD_TRANSACTION_SIZE or load.LOAD_TRANSACTION_SIZE
+        for start in range(0, len(to_load), size):
+            part = to_load[start : start + size]
+            with step_boundary("load"):
+                load.load_files(runtime, batch, part)  # one transaction: all loaded, or none
+            tick("load", start + len(part), len(to_load))
 
     report = build_report(runtime, batch, finish=True)
     save_report(runtime, report)
@@ -131,6 +187,8 @@ def _process_all(
     if not todo:
         return
     if workers <= 1 or len(todo) == 1:
+        from sohoa.pipeline.steps import process_one, record_outcome
+
         for i, (sha256, hint) in enumerate(todo, 1):
             outcome = process_one(runtime, batch, sha256, hint=hint, lang=lang, reprocess=reprocess)
             record_outcome(runtime, batch, outcome)
@@ -148,6 +206,10 @@ def _process_all(
             pool.submit(_process_in_worker, batch, sha256, hint, lang, reprocess)
             for sha256, hint in todo
         }
+        # Imported here, while the workers start on their first files, rather than before them
+        # (it brings the processing stack, ~0.5 s; the load that follows needs it too).
+        from sohoa.pipeline.steps import record_outcome
+
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:

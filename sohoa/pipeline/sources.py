@@ -55,6 +55,11 @@ class Source(Protocol):
 
     def fetch(self, name: str, dest: Path) -> Path: ...
 
+    def local_path(self, name: str) -> Path | None:
+        """The file where it lies, to read in place (hashing a file already done), or None when
+        it must be fetched."""
+        ...
+
     def read_manifest(self) -> dict[str, dict[str, str]]: ...
 
 
@@ -109,6 +114,9 @@ class FolderSource:
         shutil.copyfile(self._path(name), dest)
         return dest
 
+    def local_path(self, name: str) -> Path | None:
+        return self._path(name)
+
     def read_manifest(self) -> dict[str, dict[str, str]]:
         path = self.root / MANIFEST
         return _parse_manifest(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -133,6 +141,9 @@ class StoreSource:
 
     def fetch(self, name: str, dest: Path) -> Path:
         return self.store.download(self.prefix + name, dest)
+
+    def local_path(self, name: str) -> Path | None:
+        return None  # downloaded, then hashed
 
     def read_manifest(self) -> dict[str, dict[str, str]]:
         key = self.prefix + MANIFEST

@@ -136,3 +136,54 @@ def test_crash_mid_batch_then_rerun_equals_one_clean_run(
     assert _counts(runtime) == _counts(clean)
     assert report["counts"]["loaded"] + report["counts"]["already_done"] == 6
     clean.close()
+
+
+def test_rerun_reads_loaded_files_in_place_and_still_sees_what_changed(
+    runtime: Runtime, batch_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run recognises the files it loaded by hashing them where they are (no copy, no
+    workers); a changed manifest row or a lost original still takes the full path."""
+    from sohoa.pipeline import run as run_module
+    from sohoa.pipeline.sources import FolderSource
+
+    run_batch(runtime, str(batch_folder), "lo-1", workers=1)
+    before = _counts(runtime)
+    fetched: list[str] = []
+    real_fetch = FolderSource.fetch
+
+    def counting_fetch(self: FolderSource, name: str, dest: Path) -> Path:
+        fetched.append(name)
+        return real_fetch(self, name, dest)
+
+    started: list[int] = []
+    monkeypatch.setattr(FolderSource, "fetch", counting_fetch)
+    monkeypatch.setattr(run_module, "_start_fork_server", started.append)
+
+    again = run_batch(runtime, str(batch_folder), "lo-1", workers=2)
+
+    assert again["counts"]["already_done"] == 6
+    assert sorted(fetched) == ["bị cắt cụt.pdf", "ghi chú.pdf", "rỗng.pdf"]  # quarantined ones
+    assert started == [], "nothing new: no worker started"
+    assert _counts(runtime) == before
+
+    with runtime.session() as s:
+        name, sha256 = s.execute(
+            select(BatchFile.original_name, BatchFile.sha256)
+            .where(BatchFile.status == "loaded")
+            .order_by(BatchFile.id)
+        ).first()
+    (batch_folder / "manifest.csv").write_text(
+        f"file,dossier_code\n{name},HS-001\n", encoding="utf-8"
+    )
+    runtime.store.delete(layout.original(sha256))
+    fetched.clear()
+
+    third = run_batch(runtime, str(batch_folder), "lo-1", workers=2)
+
+    assert third["counts"]["already_done"] == 6
+    assert name in fetched
+    assert runtime.store.exists(layout.original(sha256)), "the lost original is put back"
+    with runtime.session() as s:
+        manifest = s.scalar(select(BatchFile.manifest).where(BatchFile.sha256 == sha256))
+    assert manifest == {"dossier_code": "HS-001"}
+    assert _counts(runtime) == before
