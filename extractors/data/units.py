@@ -4,7 +4,7 @@ An address part that names a unit ("Huyện Chư Páh") and is not a listed name
 the one listed name it folds to ("Huyện Chư Păh"). Two styles of tone placement are both correct
 Vietnamese ("Hòa" / "Hoà", "Thủy" / "Thuỷ"), so a part that matches a listed name in either style
 is kept as written; the list itself is held in the older style, which papers of both eras use.
-Names that fold alike ("Xã Tân Phú" / "Xã Tân Phủ") are never chosen between.
+Names that fold alike ("Xã Thanh Tâm" / "Xã Thành Tâm") are never chosen between.
 """
 
 from __future__ import annotations

@@ -269,10 +269,9 @@ MARK_PHRASES = (
 
 def _identification_marks(field: Field) -> Field:
     """Marks restored in the vocabulary of identification marks ("Seo chấm" → "Sẹo chấm"), and
-    a stray one-letter token at the end (a speck of the fingerprint box) dropped."""
-    value = re.sub(
-        r"(?:\s+\S{1,3})*\s+\S*\.{3,}.*$", "", field.value
-    )  # "… 35 -......L...": the box
+    a stray one-letter token at the end (a speck of the fingerprint box) dropped, as is a dotted
+    run with the short tokens before it ("… phải 35 -......L.......": the box's edge)."""
+    value = re.sub(r"(?:\s+\S{1,3})*\s+\S*\.{3,}.*$", "", field.value)
     value = re.sub(r"\s+[^\w\s]?[^\W\d]$", "", value)
     value = re.sub(r"\bC\s*[;.,]\s*(?=\d)", "C:", value)  # "C;3cm": the distance is "C:" + size
     value, restored = restore_phrases(value, MARK_PHRASES, slack=1)

@@ -329,3 +329,17 @@ def test_a_nationality_further_along_its_line_is_read() -> None:
     result = extract([page], sha256="0" * 64, hint="id_card", today=TODAY)
     nationality = next(f for f in result.fields if f.name == "nationality")
     assert nationality.value == "Việt Nam" and nationality.confidence < 0.9
+
+
+def test_the_fingerprint_boxs_dotted_edge_is_cut_from_the_marks() -> None:
+    page = _page(
+        [
+            "Đặc điểm nhận dạng / Personal identification:",
+            "Sẹo C:0,5cm dưới sau đuôi mày phải 35 -......L.......",
+            "Ngày, tháng, năm / Date, month, year: 02/10/2023",
+            "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
+        ],
+        width=1352,
+    )
+    result = extract([page], sha256="0" * 64, hint="id_card", today=TODAY)
+    assert result.value("personal_identification") == "Sẹo C:0,5cm dưới sau đuôi mày phải"
