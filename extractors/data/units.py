@@ -67,19 +67,23 @@ def _unique_by_fold(names: set[str]) -> dict[str, str]:
 
 
 @cache
+def _names() -> frozenset[str]:
+    """Every listed district and commune name with its unit word, in the older tone style."""
+    raw = json.loads(resources.files(__package__).joinpath("admin_units.json").read_text("utf-8"))
+    return frozenset(older_tone_style(n) for n in (*raw["districts"], *raw["communes"]))
+
+
+@cache
 def _index() -> tuple[frozenset[str], dict[str, str]]:
     """Tone keys of every listed name, and the names by folded form (those that fold alone)."""
-    raw = json.loads(resources.files(__package__).joinpath("admin_units.json").read_text("utf-8"))
-    names = {older_tone_style(n) for n in (*raw["districts"], *raw["communes"])}
+    names = set(_names())
     return frozenset(tone_key(n) for n in names), _unique_by_fold(names)
 
 
 @cache
 def _bare_index() -> tuple[frozenset[str], dict[str, str]]:
     """The same for names without their unit word, as cards write places ("Thủ Dầu Một")."""
-    raw = json.loads(resources.files(__package__).joinpath("admin_units.json").read_text("utf-8"))
-    names = {older_tone_style(n) for n in (*raw["districts"], *raw["communes"])}
-    bare = {_UNIT_HEAD.sub("", n) for n in names}
+    bare = {_UNIT_HEAD.sub("", n) for n in _names()}
     return frozenset(tone_key(n) for n in bare), _unique_by_fold(bare)
 
 
