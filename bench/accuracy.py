@@ -47,7 +47,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-REAL = REPO.parent / "shared/data/real"
+REAL = REPO / "tests/data/real"
 THRESHOLD = 0.9
 TODAY = date(2026, 6, 1)
 SYSTEMS = ("ours", "plain", "ocrmypdf")

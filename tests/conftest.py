@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data" / "real"
+REAL_DATA = REPO / "tests" / "data" / "real"
 
 _airflow_home = Path(tempfile.mkdtemp(prefix="sohoa-airflow-"))
 os.environ.setdefault("AIRFLOW_HOME", str(_airflow_home))

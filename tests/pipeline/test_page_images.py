@@ -20,7 +20,7 @@ from sohoa.pipeline.page_images import page_image_png
 from sohoa.pipeline.process import process_file, read_options
 from sohoa.runtime import Runtime
 from storage import layout
-from tests.conftest import SHARED_DATA
+from tests.conftest import REAL_DATA
 
 
 def _put(runtime: Runtime, path: Path) -> str:
@@ -42,7 +42,7 @@ def files(sample_batch: Path) -> list[Path]:
         scans[0],  # an image: OCR
         sorted(sample_batch.glob("*.pdf"))[0],  # a generated PDF
         # born digital, text layer used, with form widgets flattened into the page
-        SHARED_DATA / "born_digital" / "542_TB-UBND_2024-11-06.pdf",
+        REAL_DATA / "born_digital" / "542_TB-UBND_2024-11-06.pdf",
     ]
 
 
