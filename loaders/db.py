@@ -85,7 +85,8 @@ def make_engine(url: str) -> Engine:
 
     SQLite gets WAL (readers do not block the writer), enforced foreign keys, a busy timeout so
     concurrent workers wait instead of failing, and real SAVEPOINT support; its folder is created.
-    PostgreSQL gets pre-ping so a restarted server costs one retry, not a failed task.
+    PostgreSQL gets pre-ping so a restarted server costs one retry, not a failed task. Neither
+    ever puts a statement's values in an error or a log line (`_drop_quoted_values`).
     """
     sa_url = make_url(normalize_url(url))
     if sa_url.get_backend_name() == "sqlite":
@@ -93,14 +94,34 @@ def make_engine(url: str) -> Engine:
     connect_args: dict[str, Any] = {}
     if sa_url.get_driver_name() == "psycopg":
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-    return create_engine(sa_url, pool_pre_ping=True, connect_args=connect_args)
+    engine = create_engine(
+        sa_url, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True
+    )
+    event.listen(engine, "handle_error", _drop_quoted_values)
+    return engine
+
+
+def _drop_quoted_values(context: Any) -> None:
+    """Keep the values a statement carried out of its error, so out of every log line and
+    traceback: SQLAlchemy hides the parameters (`hide_parameters`), and this drops the lines the
+    server adds under its message — PostgreSQL's DETAIL (`Key (name)=(…) already exists`,
+    `Failing row contains (…)`), CONTEXT (a COPY's row), HINT — keeping the first line (what
+    failed: the constraint, the column) and SQLAlchemy's own `[SQL: …]` line (placeholders only).
+    The driver's diagnostics (`orig.diag`, `orig.sqlstate`) stay whole for code that needs them."""
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is None or not error.args or not isinstance(error.args[0], str):
+            continue
+        first, *rest = error.args[0].split("\n")
+        kept = [line for line in rest if line.startswith(("[SQL:", "[SQL parameters"))]
+        error.args = ("\n".join([first, *kept]), *error.args[1:])
 
 
 def _sqlite_engine(sa_url: Any) -> Engine:
     database = sa_url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(sa_url)
+    engine = create_engine(sa_url, hide_parameters=True)
+    event.listen(engine, "handle_error", _drop_quoted_values)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from sohoa.runtime import Runtime
 from sohoa.web.api import router as api_router
 from sohoa.web.errors import install_error_handlers
+from sohoa.web.input_errors import RefuseInvalidCharacters
 from sohoa.web.review import router as review_router
 
 
@@ -46,6 +47,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime or Runtime()
     install_error_handlers(app)
+    # Refuses a NUL (or another control character) in the path, query or headers of any request.
+    app.add_middleware(RefuseInvalidCharacters)
     app.include_router(health)
     app.include_router(api_router)
     app.include_router(review_router)

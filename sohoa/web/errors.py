@@ -29,16 +29,21 @@ def _json(status: int, code: str, message: str, headers: dict[str, str] | None =
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
+def error_response(error: ApiError) -> JSONResponse:
+    return _json(error.status, error.code, error.message, error.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    from sohoa.web import input_errors  # it builds on ApiError
+
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return _json(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return _json(422, "invalid_request", f"{where}: {first.get('msg', 'invalid input')}")
+        # The codes and statuses of refused input are `input_errors`' (one table for all).
+        return error_response(input_errors.from_validation(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

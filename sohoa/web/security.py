@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from loaders import principals
 from sohoa.auth import apikeys
 from sohoa.auth.roles import Role
+from sohoa.web import input_errors
 from sohoa.web.errors import ApiError
 from sohoa.web.runtime import get_runtime
 
@@ -176,6 +177,9 @@ def require_role(needed: Role) -> Callable[..., Awaitable[Caller]]:
     return dependency
 
 
+MAX_PURPOSE_LENGTH = 500
+
+
 def _header_text(raw: str) -> str:
     """Header values are bytes (read as latin-1): accept raw UTF-8 and percent-encoded UTF-8
     (`hồ sơ` as `h%E1%BB%93%20s%C6%A1`), so a purpose can be written in Vietnamese."""
@@ -186,21 +190,23 @@ def _header_text(raw: str) -> str:
 
 async def purpose(
     x_purpose: Annotated[
-        str | None,
+        str,
         Header(
             description="Why personal data is read (kept in the audit log), e.g. "
             "'TTHC 1.001234 ho so H15.50.05.13-261008-0975'. Non-ASCII text may be sent "
-            "percent-encoded as UTF-8."
+            "percent-encoded as UTF-8. Without it the call answers 400 `purpose_required`."
         ),
-    ] = None,
+    ],
 ) -> str:
-    value = _header_text(x_purpose or "").strip()
+    """The declared purpose: required (a missing header is turned into 400 `purpose_required` by
+    `input_errors.from_validation`), one line of text, at most `MAX_PURPOSE_LENGTH` characters."""
+    value = _header_text(x_purpose).strip()
     if not value:
-        raise ApiError(
-            400, "purpose_required", "reads of personal data need an X-Purpose header saying why"
-        )
-    if len(value) > 500:
-        raise ApiError(400, "purpose_too_long", "X-Purpose is limited to 500 characters")
+        raise input_errors.refusal(input_errors.PURPOSE_REQUIRED)
+    if input_errors.has_invalid_character(value, one_line=True):
+        raise input_errors.refusal(input_errors.INVALID_CHARACTER, "X-Purpose")
+    if len(value) > MAX_PURPOSE_LENGTH:
+        raise input_errors.refusal(input_errors.PURPOSE_TOO_LONG)
     return value
 
 

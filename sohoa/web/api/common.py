@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from loaders import reads
 from loaders.queries import DocumentSummary, ReadScope, SubjectRef, find_subject_ref
+from sohoa.web import input_errors
 from sohoa.web.api.schemas import DocumentSummaryOut, ErrorResponse, SubjectOut
 from sohoa.web.errors import ApiError
 from sohoa.web.security import Caller, forget_key
@@ -54,9 +55,7 @@ def decode_cursor(cursor: str, kind: str, size: int) -> tuple[int, ...]:
             raise ValueError(cursor)
         return numbers
     except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise ApiError(
-            400, "invalid_cursor", "the cursor is not one this API returned for this list"
-        ) from exc
+        raise input_errors.refusal(input_errors.INVALID_CURSOR) from exc
 
 
 ValidOn = Annotated[

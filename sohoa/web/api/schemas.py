@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.records import DocType
+from sohoa.web.input_errors import Text
 
 
 class ErrorBody(BaseModel):
@@ -123,12 +124,12 @@ class DocumentOut(DocumentSummaryOut):
 class RequirementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc_type: DocType
-    note: str = Field("", max_length=2000)
+    note: Text = Field("", max_length=2000)
 
 
 class ProcedureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=1000)
+    name: Text = Field(min_length=1, max_length=1000)
     requirements: list[RequirementIn] = Field(default_factory=list, max_length=50)
 
 
@@ -203,12 +204,12 @@ class LockIn(BaseModel):
 
 
 class CorrectIn(LockIn):
-    value: str = Field(max_length=10_000)
-    reason: str = Field("", max_length=2000)
+    value: Text = Field(max_length=10_000)
+    reason: Text = Field("", max_length=2000)
 
 
 class RejectIn(LockIn):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class ReviewFieldOut(BaseModel):
