@@ -13,6 +13,7 @@ from typing import Any
 
 from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task
 
+from extractors import doctypes
 from sohoa.settings import get_settings
 
 settings = get_settings()
@@ -58,15 +59,7 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         "type_hint": Param(
             None,
             type=["null", "string"],
-            enum=[
-                None,
-                "id_card",
-                "birth_certificate",
-                "enterprise_registration",
-                "land_use_certificate",
-                "admin_document",
-                "application_form",
-            ],
+            enum=[None, *(c for c in doctypes.codes() if c != doctypes.UNKNOWN)],
             description="Document type of every file, when known (a manifest row beats it).",
         ),
         "lang": Param(

@@ -21,13 +21,14 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from extractors.confidence import REVIEW_THRESHOLD
-from extractors.fields.common import FieldSpec, find_hits, page_lines
+from extractors.confidence import BELOW_REVIEW, REVIEW_THRESHOLD
+from extractors.declaration import FieldSpec
+from extractors.fields.common import find_hits, page_lines
 from extractors.records import Box, Extraction, PageSource, PageText, Word
 from extractors.regions import Band, inside, padded, region_reader
 
 DIGITS_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789"
-BOXED_CONFIDENCE = REVIEW_THRESHOLD - 0.05  # never auto-accepted (see the module notes)
+BOXED_CONFIDENCE = BELOW_REVIEW  # never auto-accepted (see the module notes)
 
 
 def id_fields(specs: Sequence[FieldSpec]) -> list[FieldSpec]:

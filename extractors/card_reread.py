@@ -20,7 +20,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from extractors.fields.common import FieldSpec, LabelHit, find_hits, page_lines
+from extractors.declaration import FieldSpec
+from extractors.fields.common import LabelHit, find_hits, page_lines
 from extractors.fields.id_card import ID_LABELS, SPECS
 from extractors.records import Box, Extraction, PageSource, PageText, Word
 from extractors.regions import PAD, Band, RegionReader, inside, padded, region_reader

@@ -34,7 +34,17 @@ from collections.abc import Sequence
 
 from extractors.records import Word
 
+# The one review threshold (DESIGN.md, "Verified"): a value at or above it should be right; below
+# it a steward looks. `SOHOA_AUTO_VERIFY` only decides whether values at or above it verify
+# without a person; nothing moves it. Calibrated on the real dev half (BENCHMARKS.md).
 REVIEW_THRESHOLD = 0.9
+# Caps that exist to send a value to a steward whatever its scores: derived from the threshold, so
+# moving the threshold moves them. A doubtful value sits just below; a value with OCR junk in it
+# further below (a steward's queue is worst first).
+BELOW_REVIEW = round(REVIEW_THRESHOLD - 0.05, 4)
+FAR_BELOW_REVIEW = round(REVIEW_THRESHOLD - 0.1, 4)
+# A personal ID has no check digit: with no birth date beside it to agree with, nothing checks it.
+UNCHECKED_ID_CAP = BELOW_REVIEW
 TEXT_LAYER = 0.97
 CONFIRMED = 0.97
 REPAIR_FACTOR = 0.75
@@ -68,17 +78,22 @@ def field_confidence(
             low = min((w.confidence for w in words), default=0.0)
             score *= FREE_TEXT_FACTOR
             if low < FREE_TEXT_MIN_WORD:
-                score = min(score, REVIEW_THRESHOLD - 0.05)
+                score = min(score, BELOW_REVIEW)
         elif min((w.confidence for w in words), default=0.0) < STRUCTURED_MIN_WORD:
             # A digit read at 0.92 is wrong often enough on heavy noise ("1978" → "1928", a map
             # sheet "58" → "38"): an unchecked number needs every word this sure, or a check
             # (MRZ, check digit, agreement) raises it later.
-            score = min(score, REVIEW_THRESHOLD - 0.05)
+            score = min(score, BELOW_REVIEW)
         if any(ch in JUNK_CHARACTERS for w in words for ch in w.text):
-            score = min(score, REVIEW_THRESHOLD - 0.1)
+            score = min(score, FAR_BELOW_REVIEW)
     if repaired:
         score *= REPAIR_FACTOR
     return round(max(0.0, min(1.0, score)), 4)
+
+
+def needs_review(score: float) -> float:
+    """`score`, capped below the threshold: the value must go to a steward."""
+    return min(score, BELOW_REVIEW)
 
 
 def confirmed(score: float) -> float:

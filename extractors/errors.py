@@ -68,3 +68,19 @@ class NotADocument(InputDocumentError):
     """No page carries readable text: a photo, a blank scan, a picture of something else."""
 
     reason_code = "not_a_document"
+
+
+class ValueRefused(ValueError):
+    """A typed value that fails its kind's format (a steward's correction of a field).
+
+    `code` is stable English shared with the reuse API's other input errors (`invalid_date`,
+    `invalid_id_number`, `value_too_long`, `invalid_character` …); `message` is Vietnamese and says
+    what to type instead. Never retried: the same value fails the same way.
+    """
+
+    retryable = False
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

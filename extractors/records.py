@@ -20,16 +20,6 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 
-class DocType(StrEnum):
-    ID_CARD = "id_card"
-    BIRTH_CERTIFICATE = "birth_certificate"
-    ENTERPRISE_REGISTRATION = "enterprise_registration"
-    LAND_USE_CERTIFICATE = "land_use_certificate"
-    ADMIN_DOCUMENT = "admin_document"
-    APPLICATION_FORM = "application_form"
-    UNKNOWN = "unknown"
-
-
 class PageSource(StrEnum):
     TEXT_LAYER = "text_layer"  # words read from the PDF's own text (pdfplumber)
     OCR = "ocr"  # words recognised from the page image (tesseract)
@@ -42,12 +32,18 @@ class Severity(StrEnum):
 
 
 class Role(StrEnum):
+    """How a subject figures in a document (DESIGN.md, "Documents and subjects"). Each subject a
+    document names fills its own slot: a land certificate's second owner is `co_owner`."""
+
     HOLDER = "holder"
     CHILD = "child"
     MOTHER = "mother"
     FATHER = "father"
     LEGAL_REPRESENTATIVE = "legal_representative"
     OWNER = "owner"
+    CO_OWNER = "co_owner"
+    APPLICANT = "applicant"
+    HEAD_OF_HOUSEHOLD = "head_of_household"
     ADDRESSEE = "addressee"
     ISSUER = "issuer"
 
@@ -269,7 +265,7 @@ class Extraction:
     """
 
     sha256: str
-    doc_type: DocType
+    doc_type: str  # a registered type's code (extractors.doctypes), e.g. "id_card"
     fields: tuple[Field, ...] = ()
     findings: tuple[Finding, ...] = ()
     subjects: tuple[SubjectRef, ...] = ()
@@ -293,7 +289,7 @@ class Extraction:
         return {
             "schema": SCHEMA_VERSION,
             "sha256": self.sha256,
-            "doc_type": self.doc_type.value,
+            "doc_type": self.doc_type,
             "attributes": dict(self.attributes),
             "type_confidence": round(self.type_confidence, 4),
             "page_count": self.page_count,
@@ -308,7 +304,7 @@ class Extraction:
     def from_dict(cls, d: dict[str, Any]) -> Extraction:
         return cls(
             sha256=d["sha256"],
-            doc_type=DocType(d["doc_type"]),
+            doc_type=str(d["doc_type"]),
             fields=tuple(Field.from_dict(f) for f in d.get("fields", ())),
             findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
             subjects=tuple(SubjectRef.from_dict(s) for s in d.get("subjects", ())),

@@ -74,7 +74,7 @@ def reread_handwritten(
 ) -> Extraction:
     """`extraction` with `number_symbol` / `issued_on` filled from a digit-only re-read, when the
     first pass could not read them; unchanged for other documents or when nothing fits."""
-    if extraction.doc_type.value != "admin_document" or not pages:
+    if extraction.doc_type != "admin_document" or not pages:
         return extraction
     page = pages[0]
     image = images.get(page.number)
@@ -444,7 +444,7 @@ def second_card_reading(
     from extractors import card_reread
     from extractors.mrz_reread import reread_mrz
 
-    if extraction.doc_type.value != "id_card":
+    if extraction.doc_type != "id_card":
         return extraction
     again = _extract_again(extraction, today)
     current = list(pages)
@@ -467,7 +467,7 @@ def _boxed_ids(
     from extractors.boxed_digits import reread_boxed_ids
     from extractors.fields.application_form import APPLICANT
 
-    if extraction.doc_type.value != "application_form":
+    if extraction.doc_type != "application_form":
         return extraction
     again = _extract_again(extraction, today)
     return reread_boxed_ids(extraction, pages, images, engine, APPLICANT, again)
@@ -480,7 +480,7 @@ def _extract_again(
     from extractors.document import extract  # extract() does not call back here
 
     def again(better: Sequence[PageText]) -> Extraction:
-        hint = extraction.doc_type.value
+        hint = extraction.doc_type
         return extract(better, sha256=extraction.sha256, hint=hint, today=today)
 
     return again

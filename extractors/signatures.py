@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from extractors.confidence import needs_review
 from extractors.records import Extraction, Finding, Severity
 
 log = logging.getLogger(__name__)
@@ -259,7 +260,7 @@ def with_signatures(extraction: Extraction, signatures: list[dict[str, Any]]) ->
     if doubted:
         # Same rule as extract(): a field a warning doubts is worth less (never auto-accepted).
         fields = tuple(
-            replace(f, confidence=round(min(f.confidence * 0.8, 0.85), 4))
+            replace(f, confidence=round(needs_review(f.confidence * 0.8), 4))
             if f.name in doubted
             else f
             for f in fields

@@ -58,7 +58,7 @@ from extractors.records import Box, Extraction, Severity, SubjectKind, SubjectRe
 from loaders.db import translate_db_errors
 from loaders.derived import comparable_text, parse_date, refresh_derived
 from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
-from loaders.journal import _ROLE_ORDER as ROLE_ORDER  # one rule, kept there
+from loaders.journal import primary_of
 from loaders.keys import cmnd_number, enterprise_code, personal_id
 from loaders.load import LoadResult, canonical_json, digest_of, load_extraction
 from loaders.load import _check as check_extraction  # the same validation, kept there
@@ -536,7 +536,7 @@ class _BulkLoad:
         derived = self.derived.get(index)
         if derived is None:
             extraction = self.items[index].extraction
-            derived = _DerivedColumns(extraction.doc_type.value, dict(extraction.attributes))
+            derived = _DerivedColumns(extraction.doc_type, dict(extraction.attributes))
             # A plain holder, not a `Document`: building ORM instances costs far more than the
             # rule, and `refresh_derived` only reads and sets these attributes.
             refresh_derived(cast(Document, derived), self.values[index])
@@ -670,13 +670,13 @@ class _BulkLoad:
             extraction, document_id = planned.item.extraction, planned.document_id
             ordered = _ordered_links(planned)
             links += [(document_id, s.id, role, stamp) for s, role in ordered]
-            primary = _primary_public_id(ordered)
+            primary = _primary_public_id(ordered, extraction.doc_type)
             status = DocumentStatus.VERIFIED if planned.verified else DocumentStatus.NEEDS_REVIEW
             event = EventKind.VERIFIED if planned.verified else None
             if event is not None:
                 valid_to = planned.document.valid_to
                 payload = {
-                    "doc_type": extraction.doc_type.value,
+                    "doc_type": extraction.doc_type,
                     "valid_to": valid_to.isoformat() if valid_to else None,
                 }
                 events.append((stamp, event, document_id, primary, to_json(payload)))
@@ -734,7 +734,7 @@ class _BulkLoad:
                 extraction.extractor_version,
                 planned.item.options_fingerprint,
                 digest,
-                extraction.doc_type.value,
+                extraction.doc_type,
                 extraction.type_confidence,
                 to_json(findings) if findings else no_findings,
                 # COPY takes the JSON text as it is; SQLAlchemy serializes the dict for SQLite
@@ -1064,16 +1064,9 @@ def _ordered_links(planned: _Planned) -> list[tuple[_Subject, str]]:
     return sorted(planned.links, key=lambda link: (link[0].id or 0, link[1]))
 
 
-def _primary_public_id(links: Iterable[tuple[_Subject, str]]) -> str | None:
-    """`loaders.journal.primary_subject_public_id` over links in insertion order."""
-    rows = [(role, s.public_id) for s, role in links]
-    if not rows:
-        return None
-    by_role = {role: public_id for role, public_id in reversed(rows)}
-    for role in ROLE_ORDER:
-        if role in by_role:
-            return by_role[role]
-    return rows[0][1]
+def _primary_public_id(links: Iterable[tuple[_Subject, str]], doc_type: str) -> str | None:
+    """`loaders.journal.primary_of` over links in insertion order."""
+    return primary_of([(role, s.public_id) for s, role in links], doc_type)
 
 
 def _province(links: Sequence[tuple[_Subject, str]]) -> str | None:
@@ -1108,7 +1101,7 @@ def _document_row(planned: _Planned, now: datetime | str, to_json: Any) -> dict[
     lock_version = 4 + (document.dedup_key is not None) + planned.verified
     return {
         "sha256": extraction.sha256,
-        "doc_type": extraction.doc_type.value,
+        "doc_type": extraction.doc_type,
         "attributes": to_json(dict(extraction.attributes)),
         "status": DocumentStatus.VERIFIED if planned.verified else DocumentStatus.NEEDS_REVIEW,
         "page_count": extraction.page_count,

@@ -11,20 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
+from extractors import doctypes
 from loaders.models import Document
-
-# Field names whose values make two files "the same document" for a steward to look at, per type,
-# plus the type attributes that must also agree (an ID card's two sides are different documents).
-# Every listed field must have a value, or no duplicate is looked for.
-DUPLICATE_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "id_card": (("id_number",), ("side",)),
-    "birth_certificate": (("full_name", "date_of_birth"), ()),
-    "enterprise_registration": (("enterprise_code", "issue_date"), ()),
-    "land_use_certificate": (("serial_number",), ()),
-    "admin_document": (("issuer", "number_symbol", "issued_on"), ()),
-}
-VALID_FROM_FIELDS = ("issue_date", "issued_on")
-VALID_TO_FIELD = "expiry_date"
 
 
 def parse_date(value: str | None) -> date | None:
@@ -36,15 +24,19 @@ def parse_date(value: str | None) -> date | None:
 
 
 def refresh_derived(document: Document, values: Mapping[str, str]) -> None:
-    """Set validity, admin key and duplicate key of `document` from its field `values`."""
+    """Set validity, admin key and duplicate key of `document` from its field `values`, as its
+    type declares them (`extractors.declaration.DocumentType`)."""
+    declared = doctypes.find(document.doc_type)
+    valid_from = declared.valid_from if declared else ()
+    valid_to = declared.valid_to if declared else None
     document.valid_from = next(
-        (d for d in (parse_date(values.get(n)) for n in VALID_FROM_FIELDS) if d), None
+        (d for d in (parse_date(values.get(n)) for n in valid_from) if d), None
     )
-    document.valid_to = parse_date(values.get(VALID_TO_FIELD))
-    is_admin = document.doc_type == "admin_document"  # keyed by issuer, number and date
-    document.issuer = (values.get("issuer") or None) if is_admin else None
-    document.number_symbol = (values.get("number_symbol") or None) if is_admin else None
-    document.issued_on = parse_date(values.get("issued_on")) if is_admin else None
+    document.valid_to = parse_date(values.get(valid_to)) if valid_to else None
+    keyed = declared is not None and declared.issuer_keyed  # by issuer, number and date
+    document.issuer = (values.get("issuer") or None) if keyed else None
+    document.number_symbol = (values.get("number_symbol") or None) if keyed else None
+    document.issued_on = parse_date(values.get("issued_on")) if keyed else None
     document.dedup_key = duplicate_key(document.doc_type, document.attributes, values)
 
 
@@ -52,10 +44,11 @@ def duplicate_key(
     doc_type: str, attributes: Mapping[str, str], values: Mapping[str, str]
 ) -> str | None:
     """A digest of the type's key fields (no personal data stored in the clear), or None."""
-    spec = DUPLICATE_KEYS.get(doc_type)
-    if spec is None:
+    declared = doctypes.find(doc_type)
+    if declared is None or declared.duplicate_key is None:
         return None
-    field_names, attribute_names = spec
+    field_names = declared.duplicate_key.fields
+    attribute_names = declared.duplicate_key.attributes
     parts = [comparable_text(values.get(name)) for name in field_names]
     if not all(parts):
         return None

@@ -56,6 +56,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, aliased
 
+from extractors import doctypes
+from extractors.declaration import DOCUMENT
 from extractors.records import SubjectRef
 from loaders.db import translate_db_errors
 from loaders.derived import refresh_derived
@@ -374,7 +376,9 @@ class _Erasure:
             if plan.shared:
                 plan.erased_refs = self._their_refs(plan)
                 present = [f.name for f in document_fields(self.session, plan.document.id)]
-                plan.erased_fields = _fields_of(plan.erased_refs, plan.refs, present)
+                plan.erased_fields = _fields_of(
+                    plan.document.doc_type, plan.erased_refs, plan.refs, present
+                )
             else:
                 plan.erased_refs = [r for r in plan.refs if r.role.value in plan.roles]
         return plans
@@ -595,14 +599,29 @@ class _Erasure:
 
 
 def _fields_of(
-    refs: Sequence[SubjectRef], all_refs: Sequence[SubjectRef], field_names: Iterable[str]
+    doc_type: str,
+    refs: Sequence[SubjectRef],
+    all_refs: Sequence[SubjectRef],
+    field_names: Iterable[str],
 ) -> set[str]:
-    """The field names that carry data about the persons of `refs` (see the module docstring):
-    what their references map, the document's fields sharing that mapping's prefix, and for a
-    describing role with unprefixed fields the person's profile fields — never a field another
-    reference maps."""
+    """The field names that carry data about the persons of `refs`: every field of the slots
+    their references map, as the type declares them (`extractors.declaration`; found by the mapped
+    fields, so a reference stored under an older role name still finds its own slot) — never a
+    field another reference maps. A type not registered here falls back to the mapping, its
+    prefix, and for a describing role the person's unprefixed profile fields."""
     others = {name for r in all_refs if r not in refs for name in r.fields.values()}
     present = list(field_names)
+    declared = doctypes.find(doc_type)
+    if declared is not None:
+        slots = set()
+        for ref in refs:
+            for name in ref.fields.values():
+                spec = declared.field(name)
+                if spec is not None and spec.slot != DOCUMENT:
+                    slots.add(spec.slot)
+        names = {name for slot in slots for name in declared.fields_of_slot(slot)}
+        names |= {name for ref in refs for name in ref.fields.values()}
+        return names - others
     names: set[str] = set()
     for ref in refs:
         names |= set(ref.fields.values())

@@ -110,7 +110,7 @@ def _load(
         session,
         Document,
         {"sha256": extraction.sha256},
-        {"doc_type": extraction.doc_type.value, "attributes": dict(extraction.attributes)},
+        {"doc_type": extraction.doc_type, "attributes": dict(extraction.attributes)},
     )
     if batch is not None:
         link_loaded_file(session, batch, document)
@@ -130,13 +130,13 @@ def _load(
             extractor_version=extraction.extractor_version,
             options_fingerprint=options_fingerprint,
             content_digest=digest,
-            doc_type=extraction.doc_type.value,
+            doc_type=extraction.doc_type,
             type_confidence=extraction.type_confidence,
             findings=[f.to_dict() for f in extraction.findings],
             extraction=extraction.to_dict(),
         )
     )
-    document.doc_type = extraction.doc_type.value
+    document.doc_type = extraction.doc_type
     document.attributes = dict(extraction.attributes)
     document.page_count = extraction.page_count
     document.media_type = media_type or document.media_type
@@ -155,7 +155,7 @@ def _load(
         session,
         "load.document",
         document_id=document.id,
-        subject_public_id=primary_subject_public_id(session, document.id),
+        subject_public_id=primary_subject_public_id(session, document.id, document.doc_type),
         detail={
             "version": version,
             "created": created,

@@ -20,13 +20,12 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from extractors.records import DocType
+from extractors import doctypes
 from loaders.db import translate_db_errors
 from loaders.errors import InvalidRecord
 from loaders.models import Document, DocumentSubject, Procedure, ProcedureRequirement
 from loaders.queries import DocumentSummary, ReadScope, roles_of, served_conditions, summarize
 
-DOC_TYPES = frozenset(t.value for t in DocType if t is not DocType.UNKNOWN)
 MAX_CODE_LENGTH = 32
 
 
@@ -66,10 +65,11 @@ def validate(spec: ProcedureSpec) -> ProcedureSpec:
         raise InvalidRecord(f"procedure {code} has no name")
     seen: set[str] = set()
     for requirement in spec.requirements:
-        if requirement.doc_type not in DOC_TYPES:
+        known = [c for c in doctypes.codes() if c != doctypes.UNKNOWN]
+        if requirement.doc_type not in known:
             raise InvalidRecord(
                 f"procedure {code}: unknown doc_type {requirement.doc_type!r} "
-                f"(use one of {', '.join(sorted(DOC_TYPES))})"
+                f"(use one of {', '.join(known)})"
             )
         if requirement.doc_type in seen:
             raise InvalidRecord(f"procedure {code} lists {requirement.doc_type} twice")

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
+from extractors import doctypes
 from loaders.db import translate_db_errors
 from loaders.derived import comparable_text
 from loaders.keys import ALIAS_CMND, cmnd_number, enterprise_code, personal_id
@@ -35,19 +36,21 @@ from loaders.models import (
     SubjectKind,
 )
 
-# Roles in which a document describes the subject itself (its own card, certificate, company),
-# so that the document's descriptive fields belong in the subject's profile.
-DESCRIBING_ROLES = frozenset({"holder", "child", "owner"})
-# Field names that describe a subject, beyond the key fields an extraction maps explicitly.
+# The order a profile lists attributes in (any other attribute a type declares follows, by name).
+# Which field of a document carries which attribute of which subject is the type's declaration
+# (`extractors.declaration`: each field feeds one slot), never guessed from field names.
 PROFILE_FIELDS: dict[str, tuple[str, ...]] = {
     SubjectKind.PERSON: (
         "id_number",
+        "cmnd_number",
         "full_name",
         "date_of_birth",
+        "birth_year",
         "sex",
         "nationality",
         "ethnicity",
         "place_of_origin",
+        "place_of_birth",
         "place_of_residence",
     ),
     SubjectKind.ORGANIZATION: (
@@ -56,7 +59,6 @@ PROFILE_FIELDS: dict[str, tuple[str, ...]] = {
         "company_name_foreign",
         "company_name_short",
         "head_office_address",
-        "legal_representative",
         "charter_capital",
     ),
 }
@@ -502,13 +504,14 @@ def subject_profile(
     for document, role in rows:
         roles[document.id].add(role)
     fields = _served_fields(session, list(documents))
-    mappings = _role_mappings(session, documents.values())
+    undeclared = [d for d in documents.values() if doctypes.find(d.doc_type) is None]
+    mappings = _role_mappings(session, undeclared) if undeclared else {}
     candidates: dict[str, list[ProfileValue]] = defaultdict(list)
     for document in sorted(documents.values(), key=_recency, reverse=True):
         values = {f.name: f.value for f in fields.get(document.id, []) if f.value}
         source = AttributeSource(document.id, document.doc_type, document.valid_from)
         for attribute, field_name in _attribute_fields(
-            subject.kind, roles[document.id], mappings.get(document.id, {})
+            document.doc_type, roles[document.id], mappings.get(document.id, {})
         ).items():
             if values.get(field_name):
                 candidates[attribute].append(ProfileValue(values[field_name], source))
@@ -531,7 +534,8 @@ def _attribute_order(item: tuple[str, Any]) -> tuple[int, str]:
 def _role_mappings(
     session: Session, documents: Iterable[Document]
 ) -> dict[int, dict[str, dict[str, str]]]:
-    """Per document, per role: subject attribute -> field name, as its latest extraction said."""
+    """Per document, per role: subject attribute -> field name, as its latest extraction said (for
+    a document whose type is not registered in this process)."""
     ids = [d.id for d in documents]
     if not ids:
         return {}
@@ -556,14 +560,14 @@ def _role_mappings(
 
 
 def _attribute_fields(
-    kind: str, roles: set[str], mapping: dict[str, dict[str, str]]
+    doc_type: str, roles: set[str], stored: dict[str, dict[str, str]]
 ) -> dict[str, str]:
-    """Which field of a document carries which attribute of the subject in its `roles`."""
+    """Which field of a document carries which attribute of the subject in its `roles`: the
+    slots its type declares (a co-owner's fields feed the co-owner only)."""
+    declared = doctypes.find(doc_type)
     chosen: dict[str, str] = {}
-    if roles & DESCRIBING_ROLES:
-        chosen.update({name: name for name in PROFILE_FIELDS.get(kind, ())})
     for role in sorted(roles):
-        chosen.update(mapping.get(role, {}))
+        chosen.update(declared.slot_fields(role) if declared else stored.get(role, {}))
     return chosen
 
 

@@ -66,7 +66,8 @@ def record_action(
         session,
         f"review.{action}",
         document_id=document.id,
-        subject_public_id=subject_public_id or primary_subject_public_id(session, document.id),
+        subject_public_id=subject_public_id
+        or primary_subject_public_id(session, document.id, document.doc_type),
         principal_id=principal_id,
         detail={"field": field_name, "status": document.status},
     )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
 from extractors.fields.common import (
-    FieldSpec,
     TypeResult,
     extract_labelled,
     missing_findings,
@@ -19,50 +19,66 @@ from extractors.fields.common import (
     section,
     signer_below,
 )
-from extractors.records import Field, Finding, PageText, Role, SubjectKind, SubjectRef
+from extractors.records import Field, Finding, PageText, Role, SubjectKind
 
 MOTHER = ("HO, CHU DEM, TEN NGUOI ME",)
 FATHER = ("HO, CHU DEM, TEN NGUOI CHA",)
 DECLARANT = ("HO, CHU DEM, TEN NGUOI DI KHAI SINH",)
 SIGNATURE = ("NGUOI KY GIAY KHAI SINH",)
 
+CHILD_SLOT = Role.CHILD.value
 HEADER: tuple[FieldSpec, ...] = (
     FieldSpec("registration_number", ("SO",), "digits", vi="Số"),
     FieldSpec("book_number", ("QUYEN SO",), "text", vi="Quyển số"),
 )
 CHILD: tuple[FieldSpec, ...] = (
-    FieldSpec("full_name", ("HO, CHU DEM, TEN",), "name", vi="Họ, chữ đệm, tên"),
-    FieldSpec("date_of_birth", ("NGAY, THANG, NAM SINH",), "date", vi="Ngày, tháng, năm sinh"),
-    FieldSpec("sex", ("GIOI TINH",), "sex", vi="Giới tính"),
-    FieldSpec("ethnicity", ("DAN TOC",), vi="Dân tộc"),
-    FieldSpec("nationality", ("QUOC TICH",), "nationality", vi="Quốc tịch"),
-    FieldSpec("place_of_birth", ("NOI SINH",), rows=2, vi="Nơi sinh"),
-    FieldSpec("place_of_origin", ("QUE QUAN",), rows=2, vi="Quê quán"),
-    FieldSpec("id_number", ("SO DINH DANH CA NHAN",), "id12", vi="Số định danh cá nhân"),
-)
+    FieldSpec("full_name", ("HO, CHU DEM, TEN",), "name", vi="Họ, chữ đệm, tên",
+              slot=CHILD_SLOT),
+    FieldSpec("date_of_birth", ("NGAY, THANG, NAM SINH",), "date", vi="Ngày, tháng, năm sinh",
+              slot=CHILD_SLOT),
+    FieldSpec("sex", ("GIOI TINH",), "sex", vi="Giới tính", slot=CHILD_SLOT),
+    FieldSpec("ethnicity", ("DAN TOC",), vi="Dân tộc", slot=CHILD_SLOT),
+    FieldSpec("nationality", ("QUOC TICH",), "nationality", vi="Quốc tịch", slot=CHILD_SLOT),
+    FieldSpec("place_of_birth", ("NOI SINH",), "address", rows=2, vi="Nơi sinh",
+              slot=CHILD_SLOT),
+    FieldSpec("place_of_origin", ("QUE QUAN",), "address", rows=2, vi="Quê quán",
+              slot=CHILD_SLOT),
+    FieldSpec("id_number", ("SO DINH DANH CA NHAN",), "id12", vi="Số định danh cá nhân",
+              slot=CHILD_SLOT),
+)  # fmt: skip
 
 
-def _parent(prefix: str, heading: tuple[str, ...], who: str) -> tuple[FieldSpec, ...]:
+def _parent(role: Role, heading: tuple[str, ...], who: str) -> tuple[FieldSpec, ...]:
+    prefix = role.value
     return (
-        FieldSpec(f"{prefix}_full_name", heading, "name", vi=f"Họ, chữ đệm, tên người {who}"),
-        FieldSpec(f"{prefix}_birth_year", ("NAM SINH",), "year", vi=f"Năm sinh (người {who})"),
-        FieldSpec(f"{prefix}_ethnicity", ("DAN TOC",), vi=f"Dân tộc (người {who})"),
+        FieldSpec(f"{prefix}_full_name", heading, "name", vi=f"Họ, chữ đệm, tên người {who}",
+                  slot=prefix),
+        FieldSpec(f"{prefix}_birth_year", ("NAM SINH",), "year", vi=f"Năm sinh (người {who})",
+                  slot=prefix),
+        FieldSpec(f"{prefix}_ethnicity", ("DAN TOC",), vi=f"Dân tộc (người {who})", slot=prefix),
         FieldSpec(f"{prefix}_nationality", ("QUOC TICH",), "nationality",
-                  vi=f"Quốc tịch (người {who})"),
-        FieldSpec(f"{prefix}_residence", ("NOI CU TRU",), rows=2, vi=f"Nơi cư trú (người {who})"),
+                  vi=f"Quốc tịch (người {who})", slot=prefix),
+        FieldSpec(f"{prefix}_residence", ("NOI CU TRU",), "address", rows=2,
+                  vi=f"Nơi cư trú (người {who})", slot=prefix, attribute="place_of_residence"),
         FieldSpec(f"{prefix}_id_number", ("SO DINH DANH CA NHAN",), "id12",
-                  vi=f"Số định danh cá nhân (người {who})", required=False),
+                  vi=f"Số định danh cá nhân (người {who})", required=False, slot=prefix),
     )  # fmt: skip
 
 
-MOTHER_SPECS = _parent("mother", MOTHER, "mẹ")
-FATHER_SPECS = _parent("father", FATHER, "cha")
+MOTHER_SPECS = _parent(Role.MOTHER, MOTHER, "mẹ")
+FATHER_SPECS = _parent(Role.FATHER, FATHER, "cha")
 REGISTRATION: tuple[FieldSpec, ...] = (
     FieldSpec("declarant_full_name", DECLARANT, "name", vi="Người đi khai sinh"),
-    FieldSpec("place_of_registration", ("NOI DANG KY KHAI SINH",), rows=2,
+    FieldSpec("place_of_registration", ("NOI DANG KY KHAI SINH",), "address", rows=2,
               vi="Nơi đăng ký khai sinh"),
     FieldSpec("issue_date", ("NGAY, THANG, NAM DANG KY",), "date", vi="Ngày, tháng, năm đăng ký"),
 )  # fmt: skip
+# Found apart from the label tables: the registering body (the place of registration) and the
+# official who signed.
+OTHERS: tuple[FieldSpec, ...] = (
+    FieldSpec("issuer", vi="Cơ quan đăng ký khai sinh"),
+    FieldSpec("signer", kind="name", vi="Người ký giấy khai sinh", required=False),
+)
 WHERE = "trên giấy khai sinh"
 
 
@@ -90,15 +106,22 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
     signer = signer_below(lines, SIGNATURE, skip=3)
     if signer is not None:
         fields["signer"] = signer
-    subjects = [
-        SubjectRef(Role.CHILD, SubjectKind.PERSON, {"id_number": "id_number",
-                   "full_name": "full_name", "date_of_birth": "date_of_birth", "sex": "sex"}),
-        SubjectRef(Role.MOTHER, SubjectKind.PERSON, {"id_number": "mother_id_number",
-                   "full_name": "mother_full_name"}),
-    ]  # fmt: skip
-    if "father_full_name" in fields:
-        subjects.append(
-            SubjectRef(Role.FATHER, SubjectKind.PERSON,
-                       {"id_number": "father_id_number", "full_name": "father_full_name"})
-        )  # fmt: skip
-    return TypeResult(list(fields.values()), findings, tuple(subjects))
+    return TypeResult(list(fields.values()), findings)
+
+
+DECLARATION = DocumentType(
+    code="birth_certificate",
+    vi="Giấy khai sinh",
+    fields=(*HEADER, *CHILD, *MOTHER_SPECS, *FATHER_SPECS, *REGISTRATION, *OTHERS),
+    slots=(
+        Slot(Role.CHILD, SubjectKind.PERSON, primary=True),
+        Slot(Role.MOTHER, SubjectKind.PERSON),
+        Slot(Role.FATHER, SubjectKind.PERSON),
+    ),
+    extract=extract,
+    cues=(
+        Cue((("GIAY KHAI SINH",), ("NOI SINH", "NOI DANG KY KHAI SINH", "QUOC TICH", "DAN TOC"))),
+    ),
+    valid_from=("issue_date",),
+    duplicate_key=DuplicateKey(("full_name", "date_of_birth")),
+)

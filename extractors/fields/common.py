@@ -14,10 +14,10 @@ from extractors.confidence import field_confidence
 from extractors.data import family_names, name_syllables
 from extractors.data.places import restore_address_units, restore_province_marks
 from extractors.data.units import restore_unit_names
+from extractors.declaration import FieldSpec
+from extractors.kinds import NO_EXPIRY
 from extractors.records import Box, Field, Finding, PageText, Severity, SubjectRef, Word
 from extractors.text import fold, nfc, similarity
-
-NO_EXPIRY = "9999-12-31"  # "Không thời hạn": an ISO date that every validity query accepts
 
 
 @dataclass
@@ -298,26 +298,6 @@ MISREAD_LABEL = 0.6  # a run of words this close to a label is that label, misre
 
 
 @dataclass(frozen=True)
-class FieldSpec:
-    """One field of a type's label table.
-
-    `labels` are folded (no diacritics, upper case); `kind` says how the value is parsed (text,
-    name, date, sex, year, digits, id12, nationality, code; "stop": a printed label that only
-    ends the values above it); `rows` is how many rows below the
-    label the value may take (0: same row only; when the row is empty, one row below is read);
-    `vi` is the printed label a steward knows, used in findings.
-    """
-
-    name: str
-    labels: tuple[str, ...]
-    kind: str = "text"
-    rows: int = 0
-    vi: str = ""
-    required: bool = True
-    same_row: bool = True  # False: the value is always below the label (card names)
-
-
-@dataclass(frozen=True)
 class LabelHit:
     line: int  # index into the lines handed to the engine
     first: int  # first word index of the label in that line
@@ -520,7 +500,7 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
     kind = spec.kind
     if not text or kind == "stop":
         return None
-    if kind == "date":
+    if kind in ("date", "expiry_date"):
         parsed = parse_date(text)
         if parsed is None:
             return None
@@ -551,7 +531,7 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
             return None
         used = [w for w in words if m.group(1) in w.text] or list(words)
         return make_field(spec.name, m.group(1), raw, used, page=page)
-    if kind in ("id12", "digits"):
+    if kind in ("id12", "digits", "cmnd9", "phone"):
         digits, repaired = digits_repaired(text.split(" ")[0] if kind == "id12" else text)
         if kind == "id12" and len(digits) != 12:
             digits, repaired = digits_repaired(text)
@@ -560,7 +540,7 @@ def parse_value(spec: FieldSpec, words: Sequence[Word], page: int) -> Field | No
         if not digits:
             return None
         return make_field(spec.name, digits, raw, words, page=page, repaired=repaired)
-    if kind == "code":  # an enterprise code: 10 digits, or 13 as 0123456789-001
+    if kind == "tax_code":  # an enterprise code: 10 digits, or 13 as 0123456789-001
         first = re.match(r"[\dOoDIl|SB]{10}(?:\s*-\s*[\dOoDIl|SB]{3})?", text.replace(" ", ""))
         if first is None:
             return None

@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from extractors.confidence import needs_review
+from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
 from extractors.fields.common import (
-    FieldSpec,
     Line,
     TypeResult,
     extract_labelled,
@@ -25,45 +26,55 @@ from extractors.fields.common import (
     parse_date,
     section,
 )
-from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, SubjectRef
+from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind
 from extractors.text import strip_diacritics
 from extractors.validate.tax_code import normalize_enterprise_code
 
+COMPANY = Role.HOLDER.value
+REPRESENTATIVE_SLOT = Role.LEGAL_REPRESENTATIVE.value
 HEADER: tuple[FieldSpec, ...] = (
-    FieldSpec("enterprise_code", ("MA SO DOANH NGHIEP", "MA SO THUE"), "code",
-              vi="Mã số doanh nghiệp"),
+    FieldSpec("enterprise_code", ("MA SO DOANH NGHIEP", "MA SO THUE"), "tax_code",
+              vi="Mã số doanh nghiệp", slot=COMPANY),
     FieldSpec("first_registration_date", ("DANG KY LAN DAU",), "date", vi="Đăng ký lần đầu"),
 )  # fmt: skip
 NAMES: tuple[FieldSpec, ...] = (
     FieldSpec("company_name", ("TEN CONG TY VIET BANG TIENG VIET",), rows=2,
-              vi="Tên công ty viết bằng tiếng Việt"),
+              vi="Tên công ty viết bằng tiếng Việt", slot=COMPANY),
     FieldSpec("company_name_foreign", ("TEN CONG TY VIET BANG TIENG NUOC NGOAI",), rows=2,
-              vi="Tên công ty viết bằng tiếng nước ngoài", required=False),
+              vi="Tên công ty viết bằng tiếng nước ngoài", required=False, slot=COMPANY),
     FieldSpec("company_name_short", ("TEN CONG TY VIET TAT",), vi="Tên công ty viết tắt",
-              required=False),
+              required=False, slot=COMPANY),
 )  # fmt: skip
 OFFICE: tuple[FieldSpec, ...] = (
-    FieldSpec("head_office_address", ("DIA CHI",), rows=2, vi="Địa chỉ trụ sở chính"),
-    FieldSpec("charter_capital", ("VON DIEU LE",), "money", vi="Vốn điều lệ"),
+    FieldSpec("head_office_address", ("DIA CHI",), "address", rows=2, vi="Địa chỉ trụ sở chính",
+              slot=COMPANY),
+    FieldSpec("charter_capital", ("VON DIEU LE",), "money", vi="Vốn điều lệ", slot=COMPANY),
     # The contact rows under the address: read so that they end the address, kept as printed.
-    FieldSpec("head_office_phone", ("DIEN THOAI",), vi="Điện thoại", required=False),
-    FieldSpec("head_office_fax", ("FAX",), vi="Fax", required=False),
-    FieldSpec("head_office_email", ("EMAIL",), vi="Email", required=False),
-    FieldSpec("head_office_website", ("WEBSITE",), vi="Website", required=False),
-)
+    FieldSpec("head_office_phone", ("DIEN THOAI",), vi="Điện thoại", required=False,
+              slot=COMPANY),
+    FieldSpec("head_office_fax", ("FAX",), vi="Fax", required=False, slot=COMPANY),
+    FieldSpec("head_office_email", ("EMAIL",), vi="Email", required=False, slot=COMPANY),
+    FieldSpec("head_office_website", ("WEBSITE",), vi="Website", required=False, slot=COMPANY),
+)  # fmt: skip
 REPRESENTATIVE: tuple[FieldSpec, ...] = (
     FieldSpec("legal_representative_full_name", ("HO VA TEN",), "name",
-              vi="Họ và tên người đại diện theo pháp luật"),
-    FieldSpec("legal_representative_sex", ("GIOI TINH",), "sex", vi="Giới tính"),
-    FieldSpec("legal_representative_title", ("CHUC DANH",), vi="Chức danh", required=False),
-    FieldSpec("legal_representative_date_of_birth", ("SINH NGAY",), "date", vi="Sinh ngày"),
+              vi="Họ và tên người đại diện theo pháp luật", slot=REPRESENTATIVE_SLOT),
+    FieldSpec("legal_representative_sex", ("GIOI TINH",), "sex", vi="Giới tính (người đại diện)",
+              slot=REPRESENTATIVE_SLOT),
+    FieldSpec("legal_representative_title", ("CHUC DANH",), vi="Chức danh (người đại diện)",
+              required=False, slot=REPRESENTATIVE_SLOT),
+    FieldSpec("legal_representative_date_of_birth", ("SINH NGAY",), "date",
+              vi="Sinh ngày (người đại diện)", slot=REPRESENTATIVE_SLOT),
     FieldSpec("legal_representative_id_number", ("SO GIAY TO PHAP LY CUA CA NHAN",), "id12",
-              vi="Số giấy tờ pháp lý của cá nhân"),
-    FieldSpec("legal_representative_address", ("DIA CHI THUONG TRU",), rows=2,
-              vi="Địa chỉ thường trú", required=False),
+              vi="Số giấy tờ pháp lý của người đại diện", slot=REPRESENTATIVE_SLOT),
+    FieldSpec("legal_representative_address", ("DIA CHI THUONG TRU",), "address", rows=2,
+              vi="Địa chỉ thường trú (người đại diện)", required=False,
+              slot=REPRESENTATIVE_SLOT, attribute="place_of_residence"),
 )  # fmt: skip
+# The certificate's date: the latest change's, else the first registration's.
+ISSUE_DATE = FieldSpec("issue_date", kind="date",
+                       vi="Ngày đăng ký (lần đầu hoặc thay đổi gần nhất)")  # fmt: skip
 WHERE = "trên giấy chứng nhận đăng ký doanh nghiệp"
-UNSEEN_CHANGE_CAP = 0.85
 # On the folded line: a misread mark ("lấn thứ") must not hide the change line.
 _CHANGE = re.compile(r"LAN\s*THU\s*[:;.]?\s*(\d{1,3})")
 
@@ -106,7 +117,7 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
         extra["change_number"] = "0"
         first = fields["first_registration_date"]
         fields["issue_date"] = replace(
-            first, name="issue_date", confidence=min(first.confidence, UNSEEN_CHANGE_CAP)
+            first, name="issue_date", confidence=needs_review(first.confidence)
         )
     if "issue_date" not in fields:
         findings.append(
@@ -114,17 +125,7 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
                     "Không đọc được ngày đăng ký (lần đầu hoặc thay đổi gần nhất): hãy nhập từ "
                     "bản scan", "issue_date")
         )  # fmt: skip
-    subjects = (
-        SubjectRef(Role.HOLDER, SubjectKind.ORGANIZATION,
-                   {"enterprise_code": "enterprise_code", "name": "company_name"}),
-        SubjectRef(Role.LEGAL_REPRESENTATIVE, SubjectKind.PERSON, {
-            "id_number": "legal_representative_id_number",
-            "full_name": "legal_representative_full_name",
-            "date_of_birth": "legal_representative_date_of_birth",
-            "sex": "legal_representative_sex",
-        }),
-    )  # fmt: skip
-    return TypeResult(list(fields.values()), findings, subjects, attributes=extra)
+    return TypeResult(list(fields.values()), findings, attributes=extra)
 
 
 def _change(lines: list[Line]) -> tuple[str, Field | None] | None:
@@ -146,3 +147,30 @@ def _change(lines: list[Line]) -> tuple[str, Field | None] | None:
                                repaired=parsed.repaired)  # fmt: skip
         return m.group(1), field
     return None
+
+
+DECLARATION = DocumentType(
+    code="enterprise_registration",
+    vi="Giấy chứng nhận đăng ký doanh nghiệp",
+    fields=(*HEADER, *NAMES, *OFFICE, *REPRESENTATIVE, ISSUE_DATE),
+    slots=(
+        Slot(Role.HOLDER, SubjectKind.ORGANIZATION, primary=True),
+        Slot(Role.LEGAL_REPRESENTATIVE, SubjectKind.PERSON),
+    ),
+    extract=extract,
+    cues=(
+        Cue(
+            (
+                ("GIAY CHUNG NHAN DANG KY DOANH NGHIEP", "MA SO DOANH NGHIEP"),
+                (
+                    "TEN CONG TY",
+                    "DIA CHI TRU SO CHINH",
+                    "VON DIEU LE",
+                    "NGUOI DAI DIEN THEO PHAP LUAT",
+                ),
+            )
+        ),
+    ),
+    valid_from=("issue_date",),
+    duplicate_key=DuplicateKey(("enterprise_code", "issue_date")),
+)

@@ -14,11 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
 from extractors.fields.common import (
     NATIONALITIES,
-    NO_EXPIRY,
-    FieldSpec,
     Line,
+    TypeResult,
     digits_repaired,
     extract_labelled,
     find_label,
@@ -31,48 +31,77 @@ from extractors.fields.common import (
     restore_phrases,
     title_case_name,
 )
+from extractors.kinds import NO_EXPIRY
 from extractors.mrz import Mrz, find_mrz
-from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, SubjectRef
+from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind
 from extractors.text import fold
 
 ON_CARD = "trên thẻ"
 
+HOLDER = Role.HOLDER.value
+# Every field a card side can give (a side prints some of them; the MRZ gives number, birth date,
+# sex and expiry on the backs).
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id_number", kind="id12", vi="Số định danh cá nhân", slot=HOLDER),
+    FieldSpec("full_name", kind="name", vi="Họ, chữ đệm và tên", slot=HOLDER),
+    FieldSpec("date_of_birth", kind="date", vi="Ngày, tháng, năm sinh", slot=HOLDER),
+    FieldSpec("sex", kind="sex", vi="Giới tính", slot=HOLDER),
+    FieldSpec("nationality", kind="nationality", vi="Quốc tịch", slot=HOLDER),
+    FieldSpec("place_of_origin", kind="address", vi="Quê quán", slot=HOLDER, required=False),
+    FieldSpec("place_of_birth", kind="address", vi="Nơi đăng ký khai sinh", slot=HOLDER,
+              required=False),
+    FieldSpec("place_of_residence", kind="address", vi="Nơi thường trú / nơi cư trú",
+              slot=HOLDER, required=False),
+    FieldSpec("personal_identification", vi="Đặc điểm nhận dạng", slot=HOLDER, required=False),
+    FieldSpec("issue_date", kind="date", vi="Ngày cấp", required=False),
+    FieldSpec("expiry_date", kind="expiry_date", vi="Có giá trị đến (ngày hết hạn)",
+              required=False),
+    FieldSpec("signer", kind="name", vi="Người ký cấp thẻ", required=False),
+)  # fmt: skip
+_FIELD = {f.name: f for f in FIELDS}
+
+
+def _printed(name: str, labels: tuple[str, ...], vi: str, **layout: object) -> FieldSpec:
+    """The declared field `name` as one card side prints it: its labels, its printed wording
+    (for the findings), where its value sits."""
+    return replace(_FIELD[name], labels=labels, vi=vi, **layout)  # type: ignore[arg-type]
+
+
 # Label tables: one per variant and side (folded labels, Vietnamese and English).
 CHIP_FRONT: tuple[FieldSpec, ...] = (
-    FieldSpec("full_name", ("HO VA TEN", "FULL NAME"), "name", rows=1, vi="Họ và tên",
-              same_row=False),
-    FieldSpec("date_of_birth", ("NGAY SINH", "DATE OF BIRTH"), "date", vi="Ngày sinh"),
-    FieldSpec("sex", ("GIOI TINH", "SEX"), "sex", vi="Giới tính"),
-    FieldSpec("nationality", ("QUOC TICH", "NATIONALITY"), "nationality", vi="Quốc tịch"),
-    FieldSpec("place_of_origin", ("QUE QUAN", "PLACE OF ORIGIN"), rows=2, vi="Quê quán"),
-    FieldSpec("place_of_residence", ("NOI THUONG TRU", "PLACE OF RESIDENCE"), rows=3,
-              vi="Nơi thường trú"),
-    FieldSpec("expiry_date", ("CO GIA TRI DEN", "DATE OF EXPIRY"), "date", rows=1,
-              vi="Có giá trị đến"),
+    _printed("full_name", ("HO VA TEN", "FULL NAME"), "Họ và tên", rows=1, same_row=False),
+    _printed("date_of_birth", ("NGAY SINH", "DATE OF BIRTH"), "Ngày sinh"),
+    _printed("sex", ("GIOI TINH", "SEX"), "Giới tính"),
+    _printed("nationality", ("QUOC TICH", "NATIONALITY"), "Quốc tịch"),
+    _printed("place_of_origin", ("QUE QUAN", "PLACE OF ORIGIN"), "Quê quán", rows=2,
+             required=True),
+    _printed("place_of_residence", ("NOI THUONG TRU", "PLACE OF RESIDENCE"), "Nơi thường trú",
+             rows=3, required=True),
+    _printed("expiry_date", ("CO GIA TRI DEN", "DATE OF EXPIRY"), "Có giá trị đến", rows=1,
+             required=True),
 )  # fmt: skip
 CHIP_BACK: tuple[FieldSpec, ...] = (
-    FieldSpec("personal_identification", ("DAC DIEM NHAN DANG", "PERSONAL IDENTIFICATION"),
-              rows=2, vi="Đặc điểm nhận dạng", same_row=False),
-    FieldSpec("issue_date", ("NGAY, THANG, NAM", "DATE, MONTH, YEAR"), "date", rows=1,
-              vi="Ngày, tháng, năm (cấp)"),
+    _printed("personal_identification", ("DAC DIEM NHAN DANG", "PERSONAL IDENTIFICATION"),
+             "Đặc điểm nhận dạng", rows=2, same_row=False, required=True),
+    _printed("issue_date", ("NGAY, THANG, NAM", "DATE, MONTH, YEAR"), "Ngày, tháng, năm (cấp)",
+             rows=1, required=True),
 )  # fmt: skip
 CAN_CUOC_FRONT: tuple[FieldSpec, ...] = (
-    FieldSpec("full_name", ("HO, CHU DEM VA TEN KHAI SINH", "HO, CHU DEM VA TEN", "FULL NAME"),
-              "name", rows=1, vi="Họ, chữ đệm và tên khai sinh", same_row=False),
-    FieldSpec("date_of_birth", ("NGAY, THANG, NAM SINH", "DATE OF BIRTH"), "date",
-              vi="Ngày, tháng, năm sinh"),
-    FieldSpec("sex", ("GIOI TINH", "SEX"), "sex", vi="Giới tính"),
-    FieldSpec("nationality", ("QUOC TICH", "NATIONALITY"), "nationality", vi="Quốc tịch"),
+    _printed("full_name", ("HO, CHU DEM VA TEN KHAI SINH", "HO, CHU DEM VA TEN", "FULL NAME"),
+             "Họ, chữ đệm và tên khai sinh", rows=1, same_row=False),
+    _printed("date_of_birth", ("NGAY, THANG, NAM SINH", "DATE OF BIRTH"), "Ngày, tháng, năm sinh"),
+    _printed("sex", ("GIOI TINH", "SEX"), "Giới tính"),
+    _printed("nationality", ("QUOC TICH", "NATIONALITY"), "Quốc tịch"),
 )  # fmt: skip
 CAN_CUOC_BACK: tuple[FieldSpec, ...] = (
-    FieldSpec("place_of_residence", ("NOI CU TRU", "PLACE OF RESIDENCE"), rows=3,
-              vi="Nơi cư trú", same_row=False),
-    FieldSpec("place_of_birth", ("NOI DANG KY KHAI SINH", "PLACE OF BIRTH"), rows=2,
-              vi="Nơi đăng ký khai sinh", same_row=False),
-    FieldSpec("issue_date", ("NGAY, THANG, NAM CAP", "DATE OF ISSUE"), "date", rows=1,
-              vi="Ngày, tháng, năm cấp"),
-    FieldSpec("expiry_date", ("NGAY, THANG, NAM HET HAN", "DATE OF EXPIRY"), "date", rows=1,
-              vi="Ngày, tháng, năm hết hạn"),
+    _printed("place_of_residence", ("NOI CU TRU", "PLACE OF RESIDENCE"), "Nơi cư trú", rows=3,
+             same_row=False, required=True),
+    _printed("place_of_birth", ("NOI DANG KY KHAI SINH", "PLACE OF BIRTH"),
+             "Nơi đăng ký khai sinh", rows=2, same_row=False, required=True),
+    _printed("issue_date", ("NGAY, THANG, NAM CAP", "DATE OF ISSUE"), "Ngày, tháng, năm cấp",
+             rows=1, required=True),
+    _printed("expiry_date", ("NGAY, THANG, NAM HET HAN", "DATE OF EXPIRY"),
+             "Ngày, tháng, năm hết hạn", rows=1, required=True),
 )  # fmt: skip
 SPECS: dict[tuple[str, str], tuple[FieldSpec, ...]] = {
     ("cccd_chip", "front"): CHIP_FRONT,
@@ -163,21 +192,6 @@ def mrz_fields(mrz: Mrz | None, lines: Sequence[Line]) -> dict[str, Field]:
         if value:
             out[name] = make_field(name, value, raw, words, page=page, repaired=mrz.repaired)
     return out
-
-
-def id_card_subjects() -> tuple[SubjectRef, ...]:
-    return (
-        SubjectRef(
-            Role.HOLDER,
-            SubjectKind.PERSON,
-            {
-                "id_number": "id_number",
-                "full_name": "full_name",
-                "date_of_birth": "date_of_birth",
-                "sex": "sex",
-            },
-        ),
-    )
 
 
 def _id_number(lines: list[Line]) -> Field | None:
@@ -279,3 +293,78 @@ def _identification_marks(field: Field) -> Field:
         return field
     confidence = round(field.confidence * (0.75 if restored else 1.0), 4)
     return replace(field, value=value, confidence=confidence)
+
+
+def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult:
+    """One card side's fields; the MRZ's check digits prove what they can (`checked`)."""
+    from extractors.validate.mrz import confirmed_by_mrz, validate_mrz
+
+    variant = attributes.get("variant", "cccd_chip")
+    side = attributes.get("side", "front")
+    fields, findings, mrz = extract_id_card(pages, variant, side)
+    return TypeResult(
+        fields,
+        findings,
+        checked=confirmed_by_mrz(mrz) if mrz else {},
+        check_findings=validate_mrz(mrz) if mrz else [],
+    )
+
+
+DECLARATION = DocumentType(
+    code="id_card",
+    vi="Thẻ căn cước / CCCD",
+    fields=FIELDS,
+    slots=(Slot(Role.HOLDER, SubjectKind.PERSON, primary=True),),
+    extract=extract,
+    cues=(
+        Cue(
+            (
+                ("CAN CUOC CONG DAN", "CITIZEN IDENTITY CARD"),
+                ("CO GIA TRI DEN", "DATE OF EXPIRY", "NOI THUONG TRU", "QUE QUAN"),
+            ),
+            {"variant": "cccd_chip", "side": "front"},
+        ),
+        Cue(
+            (
+                ("CAN CUOC", "IDENTITY CARD"),
+                ("SO DINH DANH CA NHAN", "PERSONAL IDENTIFICATION NUMBER"),
+            ),
+            {"variant": "can_cuoc_2024", "side": "front"},
+            none_of=("CAN CUOC CONG DAN", "CITIZEN IDENTITY CARD", "NOI CU TRU"),
+        ),
+        Cue(
+            (
+                ("DAC DIEM NHAN DANG", "PERSONAL IDENTIFICATION"),
+                (
+                    "CUC CANH SAT QUAN LY HANH CHINH",
+                    "CUC TRUONG CUC CANH SAT",  # the signer's title, when the body's is smudged
+                    "NGON TRO TRAI",
+                    "NGON TRO PHAI",
+                    "IDVNM",
+                ),
+            ),
+            {"variant": "cccd_chip", "side": "back"},
+            none_of=("NOI DANG KY KHAI SINH", "BO CONG AN"),
+        ),
+        Cue(
+            (
+                ("NOI CU TRU", "PLACE OF RESIDENCE"),
+                (
+                    "NOI DANG KY KHAI SINH",
+                    "BO CONG AN",
+                    "MINISTRY OF PUBLIC SECURITY",
+                    "DATE OF ISSUE",
+                ),
+            ),
+            {"variant": "can_cuoc_2024", "side": "back"},
+            none_of=("GIAY KHAI SINH",),
+        ),
+    ),
+    attribute_labels={
+        "variant": {"cccd_chip": "Căn cước công dân gắn chip", "can_cuoc_2024": "Thẻ căn cước"},
+        "side": {"front": "Mặt trước", "back": "Mặt sau"},
+    },
+    valid_from=("issue_date",),
+    valid_to="expiry_date",
+    duplicate_key=DuplicateKey(("id_number",), ("side",)),
+)

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
 from extractors.fields.common import (
-    FieldSpec,
     Line,
     TypeResult,
     clean_text,
@@ -28,28 +28,35 @@ from extractors.fields.common import (
     section,
     signer_below,
 )
-from extractors.records import Field, Finding, PageText, Role, SubjectKind, SubjectRef
+from extractors.records import Field, Finding, PageText, Role, SubjectKind
 
 
-def _owner(prefix: str) -> tuple[FieldSpec, ...]:
+def _owner(role: Role) -> tuple[FieldSpec, ...]:
+    """One owner block's fields; each owner fills its own slot (the first `owner`, the second
+    `co_owner`), so two people on one certificate never share values."""
+    prefix = role.value
     return (
-        FieldSpec(f"{prefix}_full_name", ("ONG", "BA"), "name", vi="Họ tên người sử dụng đất"),
-        FieldSpec(f"{prefix}_birth_year", ("NAM SINH",), "year", vi="Năm sinh"),
+        FieldSpec(f"{prefix}_full_name", ("ONG", "BA"), "name",
+                  vi=f"Họ tên {ROLE_WORDS[role]}", slot=prefix),
+        FieldSpec(f"{prefix}_birth_year", ("NAM SINH",), "year",
+                  vi=f"Năm sinh ({ROLE_WORDS[role]})", slot=prefix),
         FieldSpec(f"{prefix}_id_number", ("CCCD SO", "SO DINH DANH CA NHAN"), "id12",
-                  vi="Số CCCD", required=False),
-        FieldSpec(f"{prefix}_cmnd_number", ("CMND SO",), "digits", vi="Số CMND",
-                  required=False),
-        FieldSpec(f"{prefix}_address", ("DIA CHI THUONG TRU", "DIA CHI"), rows=2,
-                  vi="Địa chỉ thường trú", required=False),
+                  vi=f"Số CCCD ({ROLE_WORDS[role]})", required=False, slot=prefix),
+        FieldSpec(f"{prefix}_cmnd_number", ("CMND SO",), "cmnd9",
+                  vi=f"Số CMND ({ROLE_WORDS[role]})", required=False, slot=prefix),
+        FieldSpec(f"{prefix}_address", ("DIA CHI THUONG TRU", "DIA CHI"), "address", rows=2,
+                  vi=f"Địa chỉ thường trú ({ROLE_WORDS[role]})", required=False, slot=prefix,
+                  attribute="place_of_residence"),
     )  # fmt: skip
 
 
-OWNER = _owner("owner")
-CO_OWNER = _owner("co_owner")
+ROLE_WORDS = {Role.OWNER: "người sử dụng đất", Role.CO_OWNER: "người cùng sử dụng đất"}
+OWNER = _owner(Role.OWNER)
+CO_OWNER = _owner(Role.CO_OWNER)
 PARCEL: tuple[FieldSpec, ...] = (
     FieldSpec("parcel_number", ("THUA DAT SO",), "digits", vi="Thửa đất số"),
     FieldSpec("map_sheet_number", ("TO BAN DO SO",), "digits", vi="Tờ bản đồ số"),
-    FieldSpec("address", ("DIA CHI",), rows=2, vi="Địa chỉ thửa đất"),
+    FieldSpec("address", ("DIA CHI",), "address", rows=2, vi="Địa chỉ thửa đất"),
     FieldSpec("area", ("DIEN TICH",), "area", vi="Diện tích"),
     FieldSpec("usage_form", ("HINH THUC SU DUNG DAT", "HINH THUC SU DUNG"), vi="Hình thức sử dụng"),
     FieldSpec("land_type", ("LOAI DAT", "MUC DICH SU DUNG"), vi="Loại đất / Mục đích sử dụng"),
@@ -62,6 +69,12 @@ REGISTER: tuple[FieldSpec, ...] = (
     FieldSpec("book_number", ("SO VAO SO CAP GIAY CHUNG NHAN", "SO VAO SO CAP GCN"), "serial",
               vi="Số vào sổ cấp Giấy chứng nhận"),
 )  # fmt: skip
+# Found apart from the label tables: the date line (place and date) and the signing official.
+SIGNED: tuple[FieldSpec, ...] = (
+    FieldSpec("issue_date", kind="date", vi="Ngày cấp"),
+    FieldSpec("place", vi="Địa danh (nơi cấp)", required=False),
+    FieldSpec("signer", kind="name", vi="Người ký", required=False),
+)
 OWNERS_START = ("I. NGUOI SU DUNG DAT", "1. NGUOI SU DUNG DAT")
 PARCEL_START = ("II. THUA DAT", "2. THONG TIN THUA DAT", "1. THUA DAT")
 PARCEL_END = ("2. NHA O", "3. THONG TIN TAI SAN", "3. CONG TRINH")
@@ -128,14 +141,7 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
     signer = signer_below(lines, SIGNING, skip=3)
     if signer is not None:
         fields["signer"] = signer
-    subjects = [SubjectRef(Role.OWNER, SubjectKind.PERSON, {
-        "id_number": "owner_id_number", "cmnd_number": "owner_cmnd_number",
-        "full_name": "owner_full_name"})]  # fmt: skip
-    if len(blocks) > 1:
-        subjects.append(SubjectRef(Role.OWNER, SubjectKind.PERSON, {
-            "id_number": "co_owner_id_number", "cmnd_number": "co_owner_cmnd_number",
-            "full_name": "co_owner_full_name"}))  # fmt: skip
-    return TypeResult(list(fields.values()), findings, tuple(subjects))
+    return TypeResult(list(fields.values()), findings)
 
 
 def _printed_serial(lines: list[Line]) -> Field | None:
@@ -168,3 +174,18 @@ def _date_line(lines: list[Line]) -> dict[str, Field] | None:
                                       page=line.page, kind="text")  # fmt: skip
         return out
     return None
+
+
+DECLARATION = DocumentType(
+    code="land_use_certificate",
+    vi="Giấy chứng nhận quyền sử dụng đất",
+    fields=(*OWNER, *CO_OWNER, *PARCEL, *REGISTER, *SIGNED),
+    slots=(
+        Slot(Role.OWNER, SubjectKind.PERSON, primary=True),
+        Slot(Role.CO_OWNER, SubjectKind.PERSON),
+    ),
+    extract=extract,
+    cues=(Cue((("QUYEN SU DUNG DAT",), ("THUA DAT SO", "TO BAN DO SO", "GIAY CHUNG NHAN"))),),
+    valid_from=("issue_date",),
+    duplicate_key=DuplicateKey(("serial_number",)),
+)

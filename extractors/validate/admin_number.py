@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.classify import SYMBOL_KINDS
+from extractors.fields.admin_kinds import SYMBOL_KINDS
 from extractors.records import Finding, Severity
 from extractors.text import fold
 

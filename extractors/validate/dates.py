@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors.fields.common import NO_EXPIRY
+from extractors.kinds import NO_EXPIRY
 from extractors.records import Field, Finding, Severity
 
 EARLIEST_BIRTH = date(1900, 1, 1)

@@ -8,7 +8,7 @@ it is confirmed when it agrees with the 4th digit of a confirmed ID number.
 
 from __future__ import annotations
 
-from extractors.fields.common import NO_EXPIRY
+from extractors.kinds import NO_EXPIRY
 from extractors.mrz import Mrz
 from extractors.records import Finding, Severity
 from extractors.validate.id_number import century_and_sex, mask

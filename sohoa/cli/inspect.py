@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from extractors import doctypes
 from sohoa.cli.common import console, fail
 from sohoa.settings import get_settings
 
@@ -22,14 +23,10 @@ if TYPE_CHECKING:
     from extractors.records import PageText
 
 
-class TypeChoice(StrEnum):
-    auto = "auto"
-    id_card = "id_card"
-    birth_certificate = "birth_certificate"
-    enterprise_registration = "enterprise_registration"
-    land_use_certificate = "land_use_certificate"
-    admin_document = "admin_document"
-    application_form = "application_form"
+# `--type` choices: "auto", then every declared type a person can choose (not "unknown").
+TypeChoice = StrEnum(  # type: ignore[misc]
+    "TypeChoice", {code: code for code in ("auto", *doctypes.codes()) if code != doctypes.UNKNOWN}
+)
 
 
 def read_pages(file: Path, lang: str | None) -> list[PageText]:
@@ -107,7 +104,7 @@ def extract(
     from sohoa.pipeline.process import read_options
 
     pages, images = read_pages_and_images(file, lang)
-    hint = None if doc_type is TypeChoice.auto else doc_type.value
+    hint = None if doc_type.value == "auto" else doc_type.value
     result = run_extract(pages, sha256=sha256_of(file), hint=hint)
     engine = get_engine(read_options(get_settings(), lang=lang).engine)
     result = finish_extraction(result, pages, images, engine, read_signatures(file))
@@ -116,7 +113,8 @@ def extract(
         return
     attrs = ", ".join(f"{k}={v}" for k, v in result.attributes.items())
     console.print(
-        f"[bold]{result.doc_type.value}[/] {attrs} (độ tin cậy {result.type_confidence:.2f})"
+        f"[bold]{doctypes.label(result.doc_type)}[/] ({result.doc_type}) {attrs} "
+        f"(độ tin cậy {result.type_confidence:.2f})"
     )
     table = Table("Trường", "Giá trị", "Độ tin cậy", "Trang")
     for f in result.fields:

@@ -28,7 +28,7 @@ def parse_scopes(values: list[str]) -> dict[str, list[str]]:
     """`province=79`, `doc_type=id_card` (repeatable) → {"provinces": […], "doc_types": […]}.
 
     Old province codes (before the 2025 merger, 2 or 3 digits) are mapped to the current one."""
-    from extractors.records import DocType
+    from extractors import doctypes
     from loaders.provinces import NEW_PROVINCE_CODES, province_of_code
 
     scopes: dict[str, list[str]] = {}
@@ -41,7 +41,7 @@ def parse_scopes(values: list[str]) -> dict[str, list[str]]:
                 raise ValueError(f"unknown province code {item!r}")
             target = scopes.setdefault("provinces", [])
         elif name == "doc_type":
-            if item not in {t.value for t in DocType} or item == DocType.UNKNOWN:
+            if not doctypes.is_known(item) or item == doctypes.UNKNOWN:
                 raise ValueError(f"unknown doc_type {item!r}")
             code = item
             target = scopes.setdefault("doc_types", [])

@@ -148,7 +148,7 @@ def process_file(
         text_pages=sum(p.source is PageSource.TEXT_LAYER for p in pages),
         seconds=round(time.perf_counter() - started, 3),
         ocr_seconds=round(sum(p.seconds for p in pages if p.source is PageSource.OCR), 3),
-        doc_type=extraction.doc_type.value,
+        doc_type=extraction.doc_type,
     )
     record = {
         "options_fingerprint": fingerprint,

@@ -123,7 +123,7 @@ def _check(noise: str, docs: list[Read], engine: OcrEngine) -> None:
         # What the pipeline runs: extract, then the second readings (MRZ, card values, digits).
         result = extract(pages, sha256="0" * 64, today=TODAY)
         result = finish_extraction(result, pages, images, engine, [], today=TODAY)
-        types_right += result.doc_type.value == truth["doc_type"]
+        types_right += result.doc_type == truth["doc_type"]
         misses = score(result, truth, total)
         if misses:
             print(f"{noise}: missed {', '.join(misses)}")

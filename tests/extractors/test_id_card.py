@@ -12,7 +12,7 @@ from extractors.document import extract
 from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
 from extractors.reading import read_document
-from extractors.records import Box, DocType, PageSource, PageText, Role, Word
+from extractors.records import Box, PageSource, PageText, Role, Word
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -61,7 +61,7 @@ def card_pages(tmp_path_factory: pytest.TempPathFactory, tesseract: OcrEngine) -
 def test_synthetic_card_front_fields(card_pages: list[PageText]) -> None:
     assert card_pages[0].source is PageSource.OCR
     result = extract(card_pages, sha256="1" * 64, today=date(2026, 1, 1))
-    assert result.doc_type is DocType.ID_CARD
+    assert result.doc_type == "id_card"
     assert result.attributes == {"variant": "cccd_chip", "side": "front"}
     expected = {
         "id_number": "051190012345",

@@ -15,7 +15,6 @@ from extractors.options import ReadOptions
 from extractors.reading import read_document
 from extractors.records import (
     Box,
-    DocType,
     Extraction,
     Field,
     Finding,
@@ -75,7 +74,7 @@ def _first_pass() -> Extraction:
     """What extract() leaves when the handwritten number and day were unreadable."""
     return Extraction(
         sha256="x",
-        doc_type=DocType.ADMIN_DOCUMENT,
+        doc_type="admin_document",
         fields=(Field("place", "Quảng Ngãi", "Quảng Ngãi", 0.9, page=1),),
         findings=(
             Finding("number_symbol.number_unreadable", Severity.WARNING, "…", "number_symbol"),
@@ -131,7 +130,7 @@ def test_impossible_or_implausible_day_is_not_used(day: str) -> None:
 def test_other_documents_and_text_layer_pages_are_untouched() -> None:
     page, image = _page("86", "16")
     reader = FakeDigits(["86"], "86")
-    card = Extraction(sha256="x", doc_type=DocType.ID_CARD)
+    card = Extraction(sha256="x", doc_type="id_card")
     assert reread_handwritten(card, [page], {1: image}, reader) is card
     text_page = PageText(1, page.width, page.height, PageSource.TEXT_LAYER, page.words)
     first = _first_pass()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen import canvas
 
-from extractors.records import DocType, Extraction, Field, Severity
+from extractors.records import Extraction, Field, Severity
 from extractors.signatures import (
     _read,
     attach_signatures,
@@ -107,7 +107,7 @@ def test_unsigned_pdf_does_not_load_pyhanko(tmp_path: Path) -> None:
 def _admin(issued_on: str) -> Extraction:
     return Extraction(
         sha256="x",
-        doc_type=DocType.ADMIN_DOCUMENT,
+        doc_type="admin_document",
         fields=(Field("issued_on", issued_on, issued_on, 0.95, page=1),),
     )
 

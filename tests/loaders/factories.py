@@ -1,13 +1,15 @@
-"""Hand-built extractions for warehouse tests (no OCR involved)."""
+"""Hand-built extractions for warehouse tests (no OCR involved). Subject references come from the
+types' declarations, as `extractors.document` makes them (an ID card's holder also maps a
+`cmnd_number` field some tests add, to exercise the alias)."""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
 
+from extractors import doctypes
 from extractors.records import (
     Box,
-    DocType,
     Extraction,
     Field,
     Finding,
@@ -34,6 +36,11 @@ HOLDER = SubjectRef(
 def new_sha256() -> str:
     """A fresh file digest, so each call stands for a different file."""
     return hashlib.sha256(f"file-{next(_counter)}".encode()).hexdigest()
+
+
+def refs(doc_type: str, fields: tuple[Field, ...]) -> tuple[SubjectRef, ...]:
+    """The references `extractors.document` would make for these fields."""
+    return doctypes.get(doc_type).subject_refs({f.name for f in fields})
 
 
 def field(name: str, value: str, confidence: float = 0.95) -> Field:
@@ -65,7 +72,7 @@ def id_card(
     fields = tuple(field(n, v, confidence) for n, v in values.items() if v is not None) + extra
     return Extraction(
         sha256=sha256 or new_sha256(),
-        doc_type=DocType.ID_CARD,
+        doc_type="id_card",
         fields=fields,
         findings=findings,
         subjects=(HOLDER,),
@@ -83,38 +90,27 @@ def birth_certificate(
     mother_name: str = "Trần Thị Bình",
 ) -> Extraction:
     """A birth certificate naming the child (no personal ID on it) and the mother."""
+    fields = (
+        field("full_name", full_name),
+        field("date_of_birth", date_of_birth),
+        field("mother_full_name", mother_name),
+    )
     return Extraction(
         sha256=new_sha256(),
-        doc_type=DocType.BIRTH_CERTIFICATE,
-        fields=(
-            field("full_name", full_name),
-            field("date_of_birth", date_of_birth),
-            field("mother_full_name", mother_name),
-        ),
-        subjects=(
-            SubjectRef(
-                Role.CHILD,
-                SubjectKind.PERSON,
-                {"full_name": "full_name", "date_of_birth": "date_of_birth"},
-            ),
-            SubjectRef(Role.MOTHER, SubjectKind.PERSON, {"full_name": "mother_full_name"}),
-        ),
+        doc_type="birth_certificate",
+        fields=fields,
+        subjects=refs("birth_certificate", fields),
         page_count=1,
     )
 
 
 def enterprise_registration(code: str, name: str = "Công ty TNHH Sao Mai") -> Extraction:
+    fields = (field("enterprise_code", code), field("company_name", name))
     return Extraction(
         sha256=new_sha256(),
-        doc_type=DocType.ENTERPRISE_REGISTRATION,
-        fields=(field("enterprise_code", code), field("company_name", name)),
-        subjects=(
-            SubjectRef(
-                Role.OWNER,
-                SubjectKind.ORGANIZATION,
-                {"enterprise_code": "enterprise_code", "company_name": "company_name"},
-            ),
-        ),
+        doc_type="enterprise_registration",
+        fields=fields,
+        subjects=refs("enterprise_registration", fields),
         page_count=2,
     )
 
@@ -122,15 +118,17 @@ def enterprise_registration(code: str, name: str = "Công ty TNHH Sao Mai") -> E
 def admin_document(
     *, number_symbol: str = "123/QĐ-UBND", issued_on: str = "2025-04-14", sha256: str | None = None
 ) -> Extraction:
+    fields = (
+        field("issuer", "Ủy ban nhân dân thành phố Hà Nội"),
+        field("number_symbol", number_symbol),
+        field("issued_on", issued_on),
+        field("subject", "Về việc phê duyệt kế hoạch"),
+    )
     return Extraction(
         sha256=sha256 or new_sha256(),
-        doc_type=DocType.ADMIN_DOCUMENT,
-        fields=(
-            field("issuer", "Ủy ban nhân dân thành phố Hà Nội"),
-            field("number_symbol", number_symbol),
-            field("issued_on", issued_on),
-            field("subject", "Về việc phê duyệt kế hoạch"),
-        ),
+        doc_type="admin_document",
+        fields=fields,
+        subjects=refs("admin_document", fields),
         attributes={"kind": "quyet_dinh"},
         page_count=3,
     )
@@ -138,3 +136,17 @@ def admin_document(
 
 def error_on(field_name: str) -> Finding:
     return Finding(f"{field_name}.invalid", Severity.ERROR, "Giá trị không hợp lệ", field_name)
+
+
+def document(doc_type: str, values: dict[str, str], **attributes: str) -> Extraction:
+    """Any declared type with these field values, its subjects named as the declaration says."""
+    fields = tuple(field(name, value) for name, value in values.items())
+    return Extraction(
+        sha256=new_sha256(),
+        doc_type=doc_type,
+        fields=fields,
+        subjects=refs(doc_type, fields),
+        attributes=dict(attributes),
+        type_confidence=0.95,
+        page_count=1,
+    )

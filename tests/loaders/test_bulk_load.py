@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from extractors.records import DocType, Extraction, Field, Role, SubjectKind, SubjectRef
+from extractors.records import Extraction, Field, Role, SubjectKind, SubjectRef
 from loaders import bulk_load
 from loaders.batches import register_file, start_run
 from loaders.bulk_load import BulkItem, load_extractions
@@ -90,7 +90,7 @@ def _organization_with_representative(code: str, person_id: str, name: str) -> E
     """An enterprise registration naming its legal representative (two subjects, two kinds)."""
     return Extraction(
         sha256=factories.new_sha256(),
-        doc_type=DocType.ENTERPRISE_REGISTRATION,
+        doc_type="enterprise_registration",
         fields=(
             factories.field("enterprise_code", code),
             factories.field("company_name", "Công ty Cổ phần Bình Minh"),

@@ -157,3 +157,100 @@ def test_migration_0003_keeps_extraction_versions_both_ways(empty_url: str) -> N
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_migration_0004_gives_a_co_owner_and_an_applicant_their_own_slots(
+    empty_url: str,
+) -> None:
+    """Before 0004 both owners of a land certificate were linked as `owner` (and the owner's
+    profile read the co-owner's values); an application form's person was `holder`."""
+    engine = make_engine(empty_url)
+    land = {"subjects": [
+        {"role": "owner", "kind": "person", "fields": {"id_number": "owner_id_number"}},
+        {"role": "owner", "kind": "person", "fields": {"id_number": "co_owner_id_number"}},
+    ]}  # fmt: skip
+    form = {
+        "subjects": [{"role": "holder", "kind": "person", "fields": {"id_number": "id_number"}}]
+    }
+    try:
+        _migrate(engine, "0003_bulk_load_storage")
+        with engine.begin() as conn:
+            for number, (doc_type, extraction) in enumerate(
+                (("land_use_certificate", land), ("application_form", form)), start=1
+            ):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO documents (sha256, doc_type, attributes, status, page_count, "
+                        "media_type, size, current_version, lock_version, created_at, "
+                        "updated_at) VALUES (:sha, :t, '{}', 'verified', 1, '', 0, 1, 1, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"sha": str(number) * 64, "t": doc_type},
+                )
+                conn.execute(
+                    sa.insert(ExtractionVersion).values(
+                        document_id=number, version=1, content_digest="d" * 64,
+                        doc_type=doc_type, findings=[], extraction=extraction,
+                    )
+                )  # fmt: skip
+            for key in ("001080012345", "001185067890", "001095003344"):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO subjects (public_id, kind, key, created_at, updated_at) "
+                        "VALUES (:p, 'person', :k, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"p": key.rjust(32, "0"), "k": key},
+                )
+            for document_id, name, value in (
+                (1, "owner_id_number", "001080012345"),
+                (1, "co_owner_id_number", "001185067890"),
+                (2, "id_number", "001095003344"),
+            ):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO field_values (document_id, name, value, raw, confidence, "
+                        "findings, status, extraction_version, updated_at) VALUES "
+                        "(:d, :n, :v, :v, 0.95, '[]', 'accepted', 1, CURRENT_TIMESTAMP)"
+                    ),
+                    {"d": document_id, "n": name, "v": value},
+                )
+            for document_id, subject_id, role in (
+                (1, 1, "owner"),
+                (1, 2, "owner"),
+                (2, 3, "holder"),
+            ):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO document_subjects (document_id, subject_id, role, created_at) "
+                        "VALUES (:d, :s, :r, CURRENT_TIMESTAMP)"
+                    ),
+                    {"d": document_id, "s": subject_id, "r": role},
+                )
+
+        def state() -> tuple[set[tuple[int, int, str]], list[list[str]]]:
+            with engine.connect() as conn:
+                links = set(
+                    conn.execute(
+                        sa.text("SELECT document_id, subject_id, role FROM document_subjects")
+                    ).all()
+                )
+                roles = [
+                    [ref["role"] for ref in extraction["subjects"]]
+                    for extraction in conn.execute(
+                        sa.select(ExtractionVersion.extraction).order_by(ExtractionVersion.id)
+                    ).scalars()
+                ]
+            return {tuple(link) for link in links}, roles  # fmt: skip
+
+        upgrade(engine)
+        assert state() == (
+            {(1, 1, "owner"), (1, 2, "co_owner"), (2, 3, "applicant")},
+            [["owner", "co_owner"], ["applicant"]],
+        )
+        _migrate(engine, "0003_bulk_load_storage", down=True)
+        assert state() == (
+            {(1, 1, "owner"), (1, 2, "owner"), (2, 3, "holder")},
+            [["owner", "owner"], ["holder"]],
+        )
+    finally:
+        engine.dispose()

@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from extractors.records import (
     Box,
-    DocType,
     Extraction,
     Field,
     Finding,
@@ -101,7 +100,7 @@ def _field(name: str, value: str, raw: str | None = None) -> Field:
 def id_card_of_a() -> Extraction:
     return Extraction(
         sha256=new_sha256(),
-        doc_type=DocType.ID_CARD,
+        doc_type="id_card",
         fields=(
             _field("id_number", A_ID),
             _field("cmnd_number", A_CMND),
@@ -140,7 +139,7 @@ def id_card_of_a() -> Extraction:
 def birth_certificate_of_b() -> Extraction:
     return Extraction(
         sha256=new_sha256(),
-        doc_type=DocType.BIRTH_CERTIFICATE,
+        doc_type="birth_certificate",
         fields=(
             _field("id_number", B_ID),
             _field("full_name", B_NAME),

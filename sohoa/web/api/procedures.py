@@ -12,7 +12,8 @@ from sohoa.web.api.common import errors
 from sohoa.web.api.schemas import ProcedureIn, ProcedureOut, RequirementOut
 from sohoa.web.errors import ApiError
 from sohoa.web.runtime import get_runtime
-from sohoa.web.security import Admin, Reader
+from sohoa.auth.roles import Role
+from sohoa.web.security import Admin, Reader, recheck_for_write
 
 router = APIRouter(prefix="/procedures", tags=["procedures"])
 
@@ -64,12 +65,11 @@ def put_procedure(
     spec = procedures.ProcedureSpec(
         code=code,
         name=body.name,
-        requirements=tuple(
-            procedures.Requirement(r.doc_type.value, r.note) for r in body.requirements
-        ),
+        requirements=tuple(procedures.Requirement(r.doc_type, r.note) for r in body.requirements),
     )
     try:
         with get_runtime(request).session() as session:
+            recheck_for_write(session, request, caller, Role.ADMIN)  # not from the key cache
             saved = procedures.upsert(session, spec)
     except InvalidRecord as exc:
         raise ApiError(422, "invalid_procedure", str(exc)) from exc

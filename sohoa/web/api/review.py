@@ -3,6 +3,10 @@
 Every decision carries the `lock_version` the steward saw; if the document changed since (another
 steward, a re-extraction), the answer is 409 `conflicting_update` and nothing is written. The
 decisions, their audit entries and change-feed events are `loaders.review`'s.
+
+A decision answers with the document's fields, personal data: like any read it needs `X-Purpose`
+and writes its `read.review_document` entry, in the decision's transaction. The key is checked
+again in that transaction (`recheck_for_write`), so a key revoked a moment ago writes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from loaders.errors import InvalidRecord, NotFound
 from loaders.journal import primary_subject_public_id
 from loaders.models import Document
 from loaders.verification import document_fields
+from sohoa.auth.roles import Role
 from sohoa.web.api.common import DocumentId, audit_read, errors, scope_of
 from sohoa.web.api.schemas import (
     CorrectIn,
@@ -28,7 +33,7 @@ from sohoa.web.api.schemas import (
 )
 from sohoa.web.errors import ApiError
 from sohoa.web.runtime import get_runtime
-from sohoa.web.security import Caller, Purpose, Steward
+from sohoa.web.security import Caller, Purpose, Steward, recheck_for_write
 
 router = APIRouter(prefix="/review/documents", tags=["review"])
 
@@ -64,12 +69,35 @@ def _state(session: Session, document: Document) -> ReviewDocumentOut:
 
 
 def _decide(
-    request: Request, caller: Caller, document_id: int, action: Callable[[Session], object]
+    request: Request,
+    caller: Caller,
+    purpose: str,
+    document_id: int,
+    decision: str,
+    action: Callable[[Session, Caller], object],
+    field: str | None = None,
 ) -> ReviewDocumentOut:
+    """Run a steward's decision in one transaction: the key checked live first (a revoked key
+    writes nothing, whatever the key cache holds), then the decision, then the read entry of the
+    document state the answer shows (its subjects before and after: a corrected ID number moves
+    the document to another subject). A refusal at any step rolls everything back."""
     try:
         with get_runtime(request).session() as session:
-            document = _document(session, document_id, caller)
-            action(session)
+            live = recheck_for_write(session, request, caller, Role.STEWARD)
+            document = _document(session, document_id, live)
+            before = primary_subject_public_id(session, document.id, document.doc_type)
+            action(session, live)
+            after = primary_subject_public_id(session, document.id, document.doc_type)
+            audit_read(
+                session,
+                request,
+                live,
+                "review_document",
+                purpose=purpose,
+                subject_public_ids=[before, after],
+                document_id=document.id,
+                detail={"decision": decision, **({"field": field} if field else {})},
+            )
             return _state(session, document)
     except InvalidRecord as exc:
         raise ApiError(409, "invalid_action", str(exc)) from exc
@@ -94,7 +122,7 @@ def get_review_document(
             caller,
             "review_document",
             purpose=purpose,
-            subject_public_ids=[primary_subject_public_id(session, document.id)],
+            subject_public_ids=[primary_subject_public_id(session, document.id, document.doc_type)],
             document_id=document.id,
         )
         return _state(session, document)
@@ -104,22 +132,30 @@ def get_review_document(
     "/{document_id}/fields/{name}/accept",
     response_model=ReviewDocumentOut,
     summary="Accept a field's value (steward)",
-    responses=errors(404, 409),
+    responses=errors(400, 404, 409),
 )
 def accept_field(
-    document_id: DocumentId, name: FieldName, body: LockIn, caller: Steward, request: Request
+    document_id: DocumentId,
+    name: FieldName,
+    body: LockIn,
+    caller: Steward,
+    purpose: Purpose,
+    request: Request,
 ) -> ReviewDocumentOut:
     return _decide(
         request,
         caller,
+        purpose,
         document_id,
-        lambda s: review.accept_field(
+        "accept_field",
+        lambda s, live: review.accept_field(
             s,
             document_id,
             name,
-            principal_id=caller.id,
+            principal_id=live.id,
             expected_lock_version=body.expected_lock_version,
         ),
+        field=name,
     )
 
 
@@ -127,24 +163,32 @@ def accept_field(
     "/{document_id}/fields/{name}/correct",
     response_model=ReviewDocumentOut,
     summary="Replace a field's value (steward)",
-    responses=errors(404, 409),
+    responses=errors(400, 404, 409),
 )
 def correct_field(
-    document_id: DocumentId, name: FieldName, body: CorrectIn, caller: Steward, request: Request
+    document_id: DocumentId,
+    name: FieldName,
+    body: CorrectIn,
+    caller: Steward,
+    purpose: Purpose,
+    request: Request,
 ) -> ReviewDocumentOut:
     return _decide(
         request,
         caller,
+        purpose,
         document_id,
-        lambda s: review.correct_field(
+        "correct_field",
+        lambda s, live: review.correct_field(
             s,
             document_id,
             name,
             body.value,
-            principal_id=caller.id,
+            principal_id=live.id,
             expected_lock_version=body.expected_lock_version,
             reason=body.reason,
         ),
+        field=name,
     )
 
 
@@ -152,23 +196,31 @@ def correct_field(
     "/{document_id}/fields/{name}/reject",
     response_model=ReviewDocumentOut,
     summary="Mark a field's value unusable (steward)",
-    responses=errors(404, 409),
+    responses=errors(400, 404, 409),
 )
 def reject_field(
-    document_id: DocumentId, name: FieldName, body: RejectIn, caller: Steward, request: Request
+    document_id: DocumentId,
+    name: FieldName,
+    body: RejectIn,
+    caller: Steward,
+    purpose: Purpose,
+    request: Request,
 ) -> ReviewDocumentOut:
     return _decide(
         request,
         caller,
+        purpose,
         document_id,
-        lambda s: review.reject_field(
+        "reject_field",
+        lambda s, live: review.reject_field(
             s,
             document_id,
             name,
             body.reason,
-            principal_id=caller.id,
+            principal_id=live.id,
             expected_lock_version=body.expected_lock_version,
         ),
+        field=name,
     )
 
 
@@ -176,17 +228,19 @@ def reject_field(
     "/{document_id}/accept",
     response_model=ReviewDocumentOut,
     summary="Accept every undecided field (steward)",
-    responses=errors(404, 409),
+    responses=errors(400, 404, 409),
 )
 def accept_document(
-    document_id: DocumentId, body: LockIn, caller: Steward, request: Request
+    document_id: DocumentId, body: LockIn, caller: Steward, purpose: Purpose, request: Request
 ) -> ReviewDocumentOut:
     return _decide(
         request,
         caller,
+        purpose,
         document_id,
-        lambda s: review.accept_document(
-            s, document_id, principal_id=caller.id, expected_lock_version=body.expected_lock_version
+        "accept_document",
+        lambda s, live: review.accept_document(
+            s, document_id, principal_id=live.id, expected_lock_version=body.expected_lock_version
         ),
     )
 
@@ -195,20 +249,22 @@ def accept_document(
     "/{document_id}/reject",
     response_model=ReviewDocumentOut,
     summary="Reject the whole document (steward)",
-    responses=errors(404, 409),
+    responses=errors(400, 404, 409),
 )
 def reject_document(
-    document_id: DocumentId, body: RejectIn, caller: Steward, request: Request
+    document_id: DocumentId, body: RejectIn, caller: Steward, purpose: Purpose, request: Request
 ) -> ReviewDocumentOut:
     return _decide(
         request,
         caller,
+        purpose,
         document_id,
-        lambda s: review.reject_document(
+        "reject_document",
+        lambda s, live: review.reject_document(
             s,
             document_id,
             body.reason,
-            principal_id=caller.id,
+            principal_id=live.id,
             expected_lock_version=body.expected_lock_version,
         ),
     )

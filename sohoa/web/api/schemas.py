@@ -4,12 +4,17 @@ alone tells a downstream developer what each call returns."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractors.records import DocType
+from extractors import doctypes
 from sohoa.web.input_errors import Text
+
+# The registered document types, as an enum so the OpenAPI document lists them (derived from the
+# declarations in `extractors/fields/`, never written here).
+DocType = StrEnum("DocType", {code: code for code in doctypes.codes()})  # type: ignore[misc]
 
 
 class ErrorBody(BaseModel):

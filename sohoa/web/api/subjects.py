@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from extractors.records import DocType
 from loaders import procedures, queries, reads
 from sohoa.web.api.common import (
     Cursor,
@@ -30,6 +29,7 @@ from sohoa.web.api.common import (
 )
 from sohoa.web.api.procedures import procedure_out
 from sohoa.web.api.schemas import (
+    DocType,
     DocumentPage,
     ProcedureCheckOut,
     ProfileAttributeOut,

@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from extractors.records import DocType
 from loaders import review_queue
 from loaders.review_queue import QueueFilters
 from sohoa.runtime import Runtime
@@ -51,7 +50,7 @@ def _seed(warehouse: Warehouse) -> dict[str, int]:
             batch="lo-1",
         ),
         "unknown": warehouse.load(
-            replace(factories.admin_document(), doc_type=DocType.UNKNOWN, attributes={})
+            replace(factories.admin_document(), doc_type="unknown", attributes={})
         ),
         "verified": warehouse.verified(
             factories.id_card(id_number="001099000105", full_name="Bùi Văn Năm")
