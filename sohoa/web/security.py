@@ -3,9 +3,11 @@ role at least the one an endpoint needs, and the purpose of a read (`X-Purpose`)
 
 Checked keys are kept in memory for `KEY_CACHE_TTL_S` seconds (prefix -> digest and principal), so
 a busy service does not cost a database lookup per request. A key revoked or disabled meanwhile
-stops working for reads of personal data at once (their audit entry is only written for a live
-principal, in the read's transaction: `sohoa.web.api.common.audit_read`), and for every other call
-within `KEY_CACHE_TTL_S`; a role or scope change also takes effect within that time.
+stops working at once for reads of personal data (their audit entry is only written for a live
+principal, in the read's transaction: `sohoa.web.api.common.audit_read`) and for writes (they check
+the principal again in their own transaction: `recheck_for_write`, which also applies a role or
+scope change at once); for every other call within `KEY_CACHE_TTL_S`, as for a role or scope
+change.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from urllib.parse import unquote
 
 from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from loaders import principals
+from loaders.models import Principal
 from sohoa.auth import apikeys
 from sohoa.auth.roles import Role
 from sohoa.web import input_errors
@@ -90,6 +95,12 @@ def _invalid(message: str) -> ApiError:
     return ApiError(401, "invalid_api_key", message, _UNAUTHORIZED)
 
 
+def _forbidden(needed: Role, has: Role) -> ApiError:
+    return ApiError(
+        403, "forbidden", f"this endpoint needs the {needed.value} role; the key has {has.value}"
+    )
+
+
 def _checked_key(request: Request) -> tuple[str, str, tuple[str, str]]:
     key = _presented_key(request)
     if not key:
@@ -133,6 +144,39 @@ def _caller_from_database(
     return caller
 
 
+# The principal behind a cached caller as the database says now, its row held (FOR SHARE, on
+# PostgreSQL) until the transaction ends: a revocation, a role or a scope change then waits for the
+# write in progress, or, committed first, is seen by it. SQLite runs one writer at a time anyway.
+_LIVE_PRINCIPAL = (
+    select(Principal.role, Principal.scopes, Principal.key_digest)
+    .where(
+        Principal.id == bindparam("principal_id"),
+        Principal.revoked_at.is_(None),
+        Principal.disabled.is_(False),
+    )
+    .with_for_update(read=True)
+)
+
+
+def recheck_for_write(session: Session, request: Request, caller: Caller, needed: Role) -> Caller:
+    """The caller of a write, checked live in the write's own transaction (never from the key
+    cache): 401 if its key was revoked or disabled since it was cached, 403 if its role no longer
+    allows the write; otherwise the caller with its current role and scopes, which the write
+    must use (a scope narrowed a moment ago already holds)."""
+    row = session.execute(_LIVE_PRINCIPAL, {"principal_id": caller.id}).first()
+    secret = get_runtime(request).settings.effective_secret_key()
+    key = _presented_key(request) or ""
+    if row is None or not row.key_digest or not apikeys.matches(secret, key, row.key_digest):
+        forget_key(request, caller)
+        raise _invalid("unknown or revoked API key")
+    live = Caller(caller.id, caller.name, caller.kind, Role(row.role), dict(row.scopes or {}))
+    if live != caller:
+        forget_key(request, caller)  # the cached role or scopes are stale
+    if not live.role.allows(needed):
+        raise _forbidden(needed, live.role)
+    return live
+
+
 def authenticate_key(request: Request) -> Caller:
     """The service behind the request's API key, or a 401 saying what is missing."""
     key, prefix, cache_key = _checked_key(request)
@@ -166,11 +210,7 @@ def require_role(needed: Role) -> Callable[..., Awaitable[Caller]]:
     ) -> Caller:
         caller = await authenticate_key_async(request)
         if not caller.role.allows(needed):
-            raise ApiError(
-                403,
-                "forbidden",
-                f"this endpoint needs the {needed.value} role; the key has {caller.role.value}",
-            )
+            raise _forbidden(needed, caller.role)
         request.state.caller = caller
         return caller
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Path, Request
 
 from loaders import procedures
 from loaders.errors import InvalidRecord
+from sohoa.auth.roles import Role
 from sohoa.web.api.common import errors
 from sohoa.web.api.schemas import ProcedureIn, ProcedureOut, RequirementOut
 from sohoa.web.errors import ApiError
 from sohoa.web.runtime import get_runtime
-from sohoa.auth.roles import Role
 from sohoa.web.security import Admin, Reader, recheck_for_write
 
 router = APIRouter(prefix="/procedures", tags=["procedures"])

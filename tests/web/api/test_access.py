@@ -26,23 +26,23 @@ ENDPOINTS = [
     ("GET", "/v1/procedures/local.khai_sinh", None, False, "reader"),
     ("GET", "/v1/changes", None, False, "reader"),
     ("GET", "/v1/review/documents/{doc}", None, True, "steward"),
-    ("POST", "/v1/review/documents/{doc}/fields/full_name/accept", LOCK, False, "steward"),
+    ("POST", "/v1/review/documents/{doc}/fields/full_name/accept", LOCK, True, "steward"),
     (
         "POST",
         "/v1/review/documents/{doc}/fields/full_name/correct",
         {**LOCK, "value": "X"},
-        False,
+        True,
         "steward",
     ),
     (
         "POST",
         "/v1/review/documents/{doc}/fields/full_name/reject",
         {**LOCK, "reason": "mờ"},
-        False,
+        True,
         "steward",
     ),
-    ("POST", "/v1/review/documents/{doc}/accept", LOCK, False, "steward"),
-    ("POST", "/v1/review/documents/{doc}/reject", {**LOCK, "reason": "sai"}, False, "steward"),
+    ("POST", "/v1/review/documents/{doc}/accept", LOCK, True, "steward"),
+    ("POST", "/v1/review/documents/{doc}/reject", {**LOCK, "reason": "sai"}, True, "steward"),
     ("PUT", "/v1/procedures/local.x", {"name": "X", "requirements": []}, False, "admin"),
 ]
 RANK = {"reader": 1, "steward": 2, "admin": 3}
