@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors.handwriting.glyphs import cut_glyphs  # noqa: E402
-from extractors.handwriting.ink import clean_digits_at  # noqa: E402
+from extractors.handwriting.ink import clean_digits_at, enlarged  # noqa: E402
 from extractors.handwriting.model import CLASSES, REJECT, WEIGHTS  # noqa: E402
 from extractors.handwriting.normalize import SIZE, model_input  # noqa: E402
 
@@ -399,7 +399,10 @@ def labelled_glyphs(
 ) -> list[tuple[np.ndarray, int]]:
     """The reader's own glyphs of `gray`, each labelled with a digit class or REJECT; glyphs that
     are neither clearly one digit nor clearly not a digit are left out."""
-    cleaned = clean_digits_at(gray)
+    big = enlarged(gray)
+    if big.shape != gray.shape:
+        label_map = cv2.resize(label_map, big.shape[::-1], interpolation=cv2.INTER_NEAREST)
+    cleaned = clean_digits_at(big)
     if cleaned is None:
         return []
     ink, left, top = cleaned
@@ -577,9 +580,9 @@ def script_commit() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=20261207)
-    parser.add_argument("--gaps", type=int, default=40000, help="training gaps drawn")
+    parser.add_argument("--gaps", type=int, default=30000, help="training gaps drawn")
     parser.add_argument("--held-out-gaps", type=int, default=3000)
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--reject-share", type=float, default=0.25, help="of training glyphs")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     parser.add_argument("--quick", action="store_true", help="5,000 gaps, 3 epochs")

@@ -5,16 +5,28 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+MIN_HEIGHT = 48  # a gap lower than this (a phone photo, a 100-dpi scan) is enlarged first
+
 
 def clean_digits(gray: np.ndarray) -> np.ndarray | None:
     """The gap as black ink on white, flattened and thresholded, printed rules and dust removed,
     trimmed to the ink; None when there is no ink (the number was never written in)."""
-    cleaned = clean_digits_at(gray)
+    cleaned = clean_digits_at(enlarged(gray))
     return None if cleaned is None else cleaned[0]
 
 
+def enlarged(gray: np.ndarray) -> np.ndarray:
+    """`gray` scaled up (whole times) to at least MIN_HEIGHT rows: thresholding a gap whose digits
+    are 8-12 px high merges their strokes, thresholding it enlarged keeps them apart."""
+    factor = -(-MIN_HEIGHT // max(1, gray.shape[0]))
+    if factor <= 1:
+        return gray
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
 def clean_digits_at(gray: np.ndarray) -> tuple[np.ndarray, int, int] | None:
-    """`clean_digits` and where its top-left corner lies in `gray` (ink, left, top)."""
+    """`clean_digits` of a gap already `enlarged`, and where its top-left corner lies in `gray`
+    (ink, left, top)."""
     size = max(15, int(gray.shape[0] * 0.8) | 1)
     background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
     flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
