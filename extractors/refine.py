@@ -4,14 +4,15 @@ Issuing offices print "Số:      /QĐ-UBND" and "ngày    tháng 01 năm 2025" 
 the day in by hand after signing. The first OCR pass (a print model) turns them into noise, so
 `extract` leaves `number_symbol` / `issued_on` out with a finding. Here we crop exactly the gap
 where the digits must be (left of "/QĐ-…" on the "Số:" line; between "ngày" and "tháng", and
-between "tháng" and "năm" when the month is missing) from the stored page image, clean it,
-and read it again with a digit-only recognizer, under several binarizations.
+between "tháng" and "năm" when the month is missing) from the stored page image, clean it, and
+read it with the handwritten-digit CNN (`extractors.handwriting`); tesseract's digit mode, voting
+over several ways of reading the same ink, is an independent second opinion.
 
-Honesty over coverage: a print OCR reading handwriting is not reliable, so a value found here is
-always left for a steward (confidence below the review threshold): higher when independent
-readings agree and the value is plausible (a day 1–31 that makes a real date, not after the
-document was signed and not long before), lower when only one reading supports it, and nothing
-at all when the readings disagree.
+Honesty over coverage: a value found here is always left for a steward (confidence below the
+review threshold): higher when the CNN is sure of every digit and tesseract's vote reads the same
+value, lower when only one of them supports it, and nothing at all when the CNN is unsure and
+tesseract does not confirm it. Every value must also be plausible (a day 1–31 that makes a real
+date, not after the document was signed and not long before).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
-import cv2
 import numpy as np
 from PIL import Image
 
+from extractors.handwriting.ink import clean_digits
+from extractors.handwriting.protocol import DigitReader, DigitsRead, ScoredDigitReader
+from extractors.handwriting.tesseract_digits import TesseractDigits, Vote, vote_digits
 from extractors.records import (
     Box,
     Extraction,
@@ -39,13 +42,11 @@ from extractors.records import (
 from extractors.signatures import first_signing_date, issue_date_findings, with_signatures
 from extractors.text import fold
 
-# Calibrated to stay below the review threshold (0.9): handwriting always gets a human look.
-# Measured on the real admin scans: of the values on which every reading way agreed, about three in
-# four were right (a flagged handwritten "1" reads as "4" in every way), so agreement is worth 0.7.
-AGREED_CONFIDENCE = 0.7  # every way that found digits agrees, and the value is plausible
-SINGLE_CONFIDENCE = 0.5  # two ways agree, another disagrees; value plausible
-DIGIT_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789"
-SINGLE_DIGIT_CONFIG = "--psm 10 -c tessedit_char_whitelist=0123456789"
+# Calibrated to stay below the review threshold (0.9): handwriting always gets a human look, however
+# sure the readers are (see BENCHMARKS.md, "Handwritten digits", for the real crops measured).
+AGREED_CONFIDENCE = 0.7  # the CNN is sure of every digit and tesseract's vote reads the same value
+SINGLE_CONFIDENCE = 0.5  # one reader alone: the CNN sure, or the CNN unsure and tesseract agreeing
+CNN_SURE = 0.8  # the CNN's probability every digit must reach to count as sure
 MAX_DAYS_BEFORE_SIGNING = 60
 HEADER_LINES = 40
 
@@ -53,17 +54,11 @@ _SO = re.compile(r"^S[ỐốOoÓóỒồỔổÔô0][:;.]?$", re.IGNORECASE)
 _SYMBOL = re.compile(r"/\s*[A-ZĐ]")
 
 
-class DigitReader(Protocol):
-    """Reads a short run of digits from a small image (tesseract in production, a fake in tests)."""
-
-    def read_digits(self, image: Image.Image, *, single_char: bool = False) -> str: ...
-
-
 @dataclass(frozen=True)
 class Reading:
-    value: str | None  # the agreed digits, None when the readings disagree or found nothing
-    votes: int  # readings that gave this value
-    readings: tuple[str, ...]  # every reading (for the finding and for tests)
+    value: str | None  # the digits read, None when nothing trustworthy was read
+    confidence: float  # AGREED_CONFIDENCE, SINGLE_CONFIDENCE, or 0.0 with no value
+    readings: tuple[str, ...]  # the CNN's digits, then tesseract's readings (findings, tests)
 
 
 def reread_handwritten(
@@ -71,25 +66,28 @@ def reread_handwritten(
     pages: Sequence[PageText],
     images: Mapping[int, Image.Image],
     engine: Any,
+    *,
+    cnn: ScoredDigitReader | None = None,
 ) -> Extraction:
-    """`extraction` with `number_symbol` / `issued_on` filled from a digit-only re-read, when the
-    first pass could not read them; unchanged for other documents or when nothing fits."""
+    """`extraction` with `number_symbol` / `issued_on` filled from a re-read of the handwriting,
+    when the first pass could not read them; unchanged for other documents or when nothing fits.
+    `cnn` is the main reader (default: the committed model); the engine gives the second opinion."""
     if extraction.doc_type != "admin_document" or not pages:
         return extraction
     page = pages[0]
     image = images.get(page.number)
-    if image is None or page.source is not PageSource.OCR:
+    if image is None or page.source is not PageSource.OCR or engine is None:
         return extraction
-    reader = _reader(engine)
-    if reader is None:
+    if extraction.field("number_symbol") and extraction.field("issued_on"):
         return extraction
+    readers = Readers(cnn if cnn is not None else _default_cnn(), _second_opinion(engine))
     fields = list(extraction.fields)
     findings = list(extraction.findings)
     lines = _lines(page)[:HEADER_LINES]
     signed = first_signing_date(extraction.provenance.get("signatures", ()))
 
     if extraction.field("number_symbol") is None:
-        result = _reread_number(lines, image, page, reader)
+        result = _reread_number(lines, image, page, readers)
         if result is not None:
             field, note = result
             fields.append(field)
@@ -97,7 +95,7 @@ def reread_handwritten(
             findings.append(note)
 
     if extraction.field("issued_on") is None:
-        result = _reread_date(lines, image, page, reader, signed)
+        result = _reread_date(lines, image, page, readers, signed)
         if result is not None:
             field, note = result
             fields.append(field)
@@ -116,7 +114,7 @@ def reread_handwritten(
 
 
 def _reread_number(
-    lines: list[list[Word]], image: Image.Image, page: PageText, reader: DigitReader
+    lines: list[list[Word]], image: Image.Image, page: PageText, readers: Readers
 ) -> tuple[Field, Finding] | None:
     for words in lines:
         so = next((i for i, w in enumerate(words[:3]) if _SO.match(w.text.strip())), None)
@@ -137,7 +135,7 @@ def _reread_number(
         region = _region(image, left, right, words[so].box, page)
         if region is None:
             return None
-        reading = read_region(image, region, reader)
+        reading = read_region(image, region, readers)
         if reading.value is None or not (1 <= len(reading.value) <= 5):
             return None
         number = reading.value
@@ -147,7 +145,7 @@ def _reread_number(
             number = f"0{number}"  # Decree 30/2020: numbers below 10 are zero-padded
         value = f"{number}{symbol_tail}"
         field = Field(
-            "number_symbol", value, value, _confidence(reading), page=page.number, box=region
+            "number_symbol", value, value, reading.confidence, page=page.number, box=region
         )
         return field, _note("number_symbol", "số văn bản", number, reading)
     return None
@@ -160,7 +158,7 @@ def _reread_date(
     lines: list[list[Word]],
     image: Image.Image,
     page: PageText,
-    reader: DigitReader,
+    readers: Readers,
     signed: date | None,
 ) -> tuple[Field, Finding] | None:
     for words in lines:
@@ -187,7 +185,7 @@ def _reread_date(
         day_region = _gap(image, page, words, ngay, "NGAY", thang, "THANG")
         if day_region is None:
             return None
-        day = read_region(image, day_region, reader)
+        day = read_region(image, day_region, readers)
         readings = [day]
         box = day_region
         if printed_month is not None:
@@ -196,7 +194,7 @@ def _reread_date(
             month_region = _gap(image, page, words, thang, "THANG", nam, "NAM")
             if month_region is None:
                 return None
-            month = read_region(image, month_region, reader)
+            month = read_region(image, month_region, readers)
             readings.append(month)
             month_value = month.value
             box = box.union(month_region)
@@ -208,10 +206,10 @@ def _reread_date(
             return None
         if signed is not None and not 0 <= (signed - issued).days <= MAX_DAYS_BEFORE_SIGNING:
             return None
-        weakest = min(readings, key=_confidence)
+        weakest = min(readings, key=lambda r: r.confidence)
         raw = f"ngày {day.value} tháng {month_value} năm {year}"
         field = Field(
-            "issued_on", issued.isoformat(), raw, _confidence(weakest), page=page.number, box=box
+            "issued_on", issued.isoformat(), raw, weakest.confidence, page=page.number, box=box
         )
         what = "ngày ban hành" if printed_month is not None else "ngày, tháng ban hành"
         return field, _note("issued_on", what, f"{issued:%d/%m/%Y}", weakest)
@@ -251,83 +249,40 @@ def _gap(
 # --- reading a region ---------------------------------------------------------------------------
 
 
-def read_region(image: Image.Image, region: Box, reader: DigitReader) -> Reading:
-    """Read the digits in `region` of `image` in several independent ways; vote.
+@dataclass(frozen=True)
+class Readers:
+    """The main reader of handwritten digits and the independent second opinion (if any)."""
 
-    Ways: the whole gap as one line of digits at two sizes, and each ink blob as one digit. A
-    value counts only when two different ways agree and no other value has as many votes.
-    """
+    cnn: ScoredDigitReader
+    second: DigitReader | None
+
+
+def read_region(image: Image.Image, region: Box, readers: Readers) -> Reading:
+    """Read the handwritten digits in `region` of `image`: the CNN's reading, confirmed or not by
+    the second opinion's vote (see the module notes for what each case is worth)."""
     crop = np.asarray(
         image.crop((region.left, region.top, region.right, region.bottom)).convert("L")
     )
     ink = clean_digits(crop)
     if ink is None:
-        return Reading(None, 0, ())
-    readings: list[tuple[str, str]] = []
-    for height in (40, 64):
-        readings.append((f"line{height}", reader.read_digits(_sized(ink, height))))
-    glyphs = _glyphs(ink)
-    if 1 <= len(glyphs) <= 6:
-        per_char = [reader.read_digits(_sized(g, 36), single_char=True)[:1] for g in glyphs]
-        readings.append(("chars", "".join(per_char) if all(per_char) else ""))
-    found = [(way, r) for way, r in readings if r]
-    texts = tuple(r for _, r in readings)
-    if not found:
-        return Reading(None, 0, texts)
-    counts: dict[str, set[str]] = {}
-    for way, r in found:
-        counts.setdefault(r, set()).add(way)
-    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
-    best, ways = ranked[0]
-    if len(ways) < 2 or (len(ranked) > 1 and len(ranked[1][1]) == len(ways)):
-        return Reading(None, len(ways), texts)
-    return Reading(best, len(ways), texts)
+        return Reading(None, 0.0, ())
+    main = readers.cnn.read_ink(ink)
+    vote = vote_digits(ink, readers.second) if readers.second is not None else None
+    return judge(main, vote)
 
 
-def clean_digits(gray: np.ndarray) -> np.ndarray | None:
-    """The gap as black ink on white, flattened and thresholded, printed rules and dust removed,
-    trimmed to the ink; None when there is no ink (the number was never written in)."""
-    size = max(15, int(gray.shape[0] * 0.8) | 1)
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
-    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
-    _, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
-    height = gray.shape[0]
-    keep = np.zeros(count, dtype=bool)
-    for i in range(1, count):
-        _, _, w, h, area = stats[i]
-        rule = w > 3 * h and h < 0.15 * height
-        keep[i] = not rule and area >= 0.002 * gray.size and h >= 0.2 * height
-    if not keep.any():
-        return None
-    ink = np.where(keep[labels], 0, 255).astype(np.uint8)
-    ys, xs = np.nonzero(ink == 0)
-    return ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-
-
-def _glyphs(ink: np.ndarray) -> list[np.ndarray]:
-    """Ink blobs left to right, each as its own image (handwritten digits rarely touch)."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(255 - ink, connectivity=8)
-    order = sorted(range(1, count), key=lambda i: stats[i][0])
-    out = []
-    for i in order:
-        x, y, w, h, _ = stats[i]
-        if h < 0.3 * ink.shape[0]:
-            continue
-        out.append(np.where(labels[y : y + h, x : x + w] == i, 0, 255).astype(np.uint8))
-    return out
-
-
-def _sized(ink: np.ndarray, height: int) -> Image.Image:
-    scale = height / max(1, ink.shape[0])
-    interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-    resized = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=interpolation)
-    _, resized = cv2.threshold(resized, 128, 255, cv2.THRESH_BINARY)
-    margin = height // 2
-    padded = cv2.copyMakeBorder(
-        resized, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255
-    )
-    return Image.fromarray(padded)
+def judge(main: DigitsRead, vote: Vote | None) -> Reading:
+    """The value and its confidence from the CNN's reading and the second opinion's vote."""
+    readings = (main.digits, *(vote.readings if vote is not None else ()))
+    if not main.digits:
+        return Reading(None, 0.0, readings)
+    sure = main.weakest >= CNN_SURE
+    confirmed = vote is not None and vote.value == main.digits
+    if sure and confirmed:
+        return Reading(main.digits, AGREED_CONFIDENCE, readings)
+    if sure or confirmed:
+        return Reading(main.digits, SINGLE_CONFIDENCE, readings)
+    return Reading(None, 0.0, readings)
 
 
 def _region(
@@ -358,15 +313,9 @@ def _lines(page: PageText) -> list[list[Word]]:
     return [sorted(ws, key=lambda w: w.box.left) for ws in rows.values()]
 
 
-def _confidence(reading: Reading) -> float:
-    """All ways that found digits agree: AGREED; a majority of ways: SINGLE (see the top)."""
-    found = [r for r in reading.readings if r]
-    return AGREED_CONFIDENCE if reading.votes == len(found) else SINGLE_CONFIDENCE
-
-
 def _note(field: str, what: str, value: str, reading: Reading) -> Finding:
-    agreed = _confidence(reading) == AGREED_CONFIDENCE
-    how = "các cách đọc thống nhất" if agreed else "đa số cách đọc thống nhất"
+    agreed = reading.confidence == AGREED_CONFIDENCE
+    how = "hai cách đọc độc lập thống nhất" if agreed else "chỉ một cách đọc chắc chắn"
     return Finding(
         f"{field}.handwritten",
         Severity.WARNING,
@@ -379,36 +328,19 @@ def _note(field: str, what: str, value: str, reading: Reading) -> Finding:
 # --- the digit reader ---------------------------------------------------------------------------
 
 
-class TesseractDigits:
-    """Tesseract as a single-line, digits-only recognizer."""
-
-    def __init__(self, timeout: int = 20) -> None:
-        self._timeout = timeout
-
-    def read_digits(self, image: Image.Image, *, single_char: bool = False) -> str:
-        import pytesseract
-
-        from extractors.ocr.tesseract import _run
-
-        text = _run(
-            pytesseract.image_to_string,
-            image,
-            lang="eng",
-            config=(SINGLE_DIGIT_CONFIG if single_char else DIGIT_CONFIG),
-            timeout=self._timeout,
-        )
-        return re.sub(r"\D", "", str(text))
-
-
-def _reader(engine: Any) -> DigitReader | None:
-    """The digit reader for `engine`: its own `read_digits`, or tesseract's digit mode."""
-    if engine is None:
-        return None
+def _second_opinion(engine: Any) -> DigitReader | None:
+    """The engine's own `read_digits`, or tesseract's digit mode, or none."""
     if hasattr(engine, "read_digits"):
         return engine  # type: ignore[no-any-return]
     if getattr(engine, "name", "") == "tesseract":
         return TesseractDigits()
     return None
+
+
+def _default_cnn() -> ScoredDigitReader:
+    from extractors.handwriting.reader import CnnDigits
+
+    return CnnDigits()
 
 
 def finish_extraction(

@@ -10,6 +10,9 @@ command -v tesseract >/dev/null || need_apt+=(tesseract-ocr tesseract-ocr-vie)
 [ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || need_apt+=(tesseract-ocr-vie)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+# handwriting fonts the digit reader never trained on: the tests and the sample generator write with them
+[ -f /usr/share/fonts/truetype/fifthhorseman/dkg.ttf ] || need_apt+=(fonts-dkg-handwriting)
+[ -f /usr/share/fonts/truetype/sjfonts/SteveHand.ttf ] || need_apt+=(fonts-sjfonts)
 command -v unpaper >/dev/null || need_apt+=(unpaper)  # OCRmyPDF --clean (bench/accuracy.py)
 command -v gs >/dev/null || need_apt+=(ghostscript)  # OCRmyPDF
 if [ "${SOHOA_SKIP_BROWSER:-0}" != 1 ]; then command -v chromium >/dev/null || need_apt+=(chromium); fi

@@ -1,5 +1,6 @@
-"""The handwritten re-read of an administrative document's number and day: voting, plausibility
-and honest confidence on constructed pages (a fake digit reader), and one real scan."""
+"""The handwritten re-read of an administrative document's number and day: the CNN's reading and
+tesseract's vote, plausibility and honest confidence on constructed pages (fake readers), and one
+real scan of the corpus's dev half."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.document import extract
+from extractors.handwriting.protocol import DigitsRead
 from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
 from extractors.reading import read_document
@@ -23,7 +25,12 @@ from extractors.records import (
     Severity,
     Word,
 )
-from extractors.refine import AGREED_CONFIDENCE, finish_extraction, reread_handwritten
+from extractors.refine import (
+    AGREED_CONFIDENCE,
+    SINGLE_CONFIDENCE,
+    finish_extraction,
+    reread_handwritten,
+)
 from extractors.signatures import read_signatures
 
 REVIEW_THRESHOLD = 0.9
@@ -43,6 +50,19 @@ class FakeDigits:
         if single_char:
             return self.chars.pop(0) if self.chars else ""
         return self.lines.pop(0) if len(self.lines) > 1 else self.lines[0]
+
+
+class FakeCnn:
+    """Answers each gap with the next of `reads` ("86" sure, or ("86", 0.5) unsure)."""
+
+    def __init__(self, *reads: str | tuple[str, float]) -> None:
+        self.reads = [r if isinstance(r, tuple) else (r, 0.99) for r in reads]
+        self.calls = 0
+
+    def read_ink(self, ink: object) -> DigitsRead:
+        self.calls += 1
+        digits, p = self.reads.pop(0) if self.reads else ("", 0.0)
+        return DigitsRead(digits, tuple(p for _ in digits))
 
 
 def _page(number_gap: str, day_gap: str) -> tuple[PageText, Image.Image]:
@@ -87,7 +107,7 @@ def _first_pass() -> Extraction:
 def test_agreeing_readings_fill_number_and_day_below_the_review_threshold() -> None:
     page, image = _page("86", "16")
     reader = FakeDigits(["86", "86", "16", "16"], "8616")
-    result = reread_handwritten(_first_pass(), [page], {1: image}, reader)
+    result = reread_handwritten(_first_pass(), [page], {1: image}, reader, cnn=FakeCnn("86", "16"))
     number, issued = result.field("number_symbol"), result.field("issued_on")
     assert number is not None and number.value == "86/QĐ-UBND"
     assert issued is not None and issued.value == "2025-01-16"
@@ -103,17 +123,51 @@ def test_agreeing_readings_fill_number_and_day_below_the_review_threshold() -> N
 def test_single_digit_number_is_zero_padded() -> None:
     page, image = _page("4", "16")
     result = reread_handwritten(
-        _first_pass(), [page], {1: image}, FakeDigits(["4", "4", "16", "16"], "416")
+        _first_pass(),
+        [page],
+        {1: image},
+        FakeDigits(["4", "4", "16", "16"], "416"),
+        cnn=FakeCnn("4", "16"),
     )
     assert result.value("number_symbol") == "04/QĐ-UBND"
 
 
-def test_disagreeing_readings_fill_nothing() -> None:
+def test_unsure_cnn_that_tesseract_does_not_confirm_fills_nothing() -> None:
     page, image = _page("86", "16")
     reader = FakeDigits(["86", "36", "16", "76"], "5111")
-    result = reread_handwritten(_first_pass(), [page], {1: image}, reader)
+    cnn = FakeCnn(("86", 0.6), ("16", 0.6))
+    result = reread_handwritten(_first_pass(), [page], {1: image}, reader, cnn=cnn)
     assert result.field("number_symbol") is None and result.field("issued_on") is None
     assert "number_symbol.number_unreadable" in {f.code for f in result.findings}
+
+
+def test_one_reader_alone_fills_at_the_lower_confidence() -> None:
+    """The CNN sure while tesseract's vote disagrees; the CNN unsure while the vote confirms it."""
+    page, image = _page("86", "16")
+    reader = FakeDigits(["36", "36", "16", "16"], "3616")
+    cnn = FakeCnn("86", ("16", 0.6))
+    result = reread_handwritten(_first_pass(), [page], {1: image}, reader, cnn=cnn)
+    number, issued = result.field("number_symbol"), result.field("issued_on")
+    assert number is not None and number.value == "86/QĐ-UBND"
+    assert issued is not None and issued.value == "2025-01-16"
+    assert number.confidence == issued.confidence == SINGLE_CONFIDENCE < AGREED_CONFIDENCE
+    note = next(f for f in result.findings if f.field == "number_symbol")
+    assert "chỉ một cách đọc" in note.message
+
+
+def test_without_a_second_opinion_the_cnn_alone_fills_below_agreement() -> None:
+    """An engine with no digit mode (not tesseract): the CNN's sure reading, never "agreed"."""
+    page, image = _page("86", "16")
+
+    class PlainEngine:
+        name = "plain"
+
+    result = reread_handwritten(
+        _first_pass(), [page], {1: image}, PlainEngine(), cnn=FakeCnn("86", "16")
+    )
+    number = result.field("number_symbol")
+    assert number is not None and number.value == "86/QĐ-UBND"
+    assert number.confidence == SINGLE_CONFIDENCE
 
 
 @pytest.mark.parametrize("day", ["46", "28", "00"])
@@ -121,7 +175,11 @@ def test_impossible_or_implausible_day_is_not_used(day: str) -> None:
     """46 is no day; the 28th is after the document was signed on the 17th."""
     page, image = _page("86", day)
     result = reread_handwritten(
-        _first_pass(), [page], {1: image}, FakeDigits(["86", "86", day, day], "86" + day)
+        _first_pass(),
+        [page],
+        {1: image},
+        FakeDigits(["86", "86", day, day], "86" + day),
+        cnn=FakeCnn("86", day),
     )
     assert result.field("issued_on") is None
     assert result.value("number_symbol") == "86/QĐ-UBND"

@@ -4,8 +4,9 @@
 
 Each crop is the blank a person wrote in, as the handwritten re-read crops it: from the end of the
 printed label to the start of the next printed word, and higher than the line (handwriting
-overshoots). Boxes are (left, top, right, bottom) in pixels of the page rendered at `dpi`; they
-were chosen by looking at the page images, and so were the values.
+overshoots). Boxes are (left, top, right, bottom) in pixels of the page image (a PDF page rendered
+at `dpi`, an image file as it is); they were chosen by looking at the page images, and so were the
+values. Sources are documents of the real corpus's dev half only.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, crop in labels["crops"].items():
             key = (crop["source"], crop["page"], crop["dpi"])
+            if key not in pages and crop["dpi"] is None:
+                pages[key] = Image.open(REAL / crop["source"]).convert("L")
             if key not in pages:
                 stem = Path(tmp) / f"p{len(pages)}"
                 subprocess.run(
