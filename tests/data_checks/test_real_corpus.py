@@ -22,7 +22,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "real" / "corpus"
 LABELS = CORPUS / "labels.json"
 
 # The corpus as committed; raise these when documents are added, never lower them.
-MIN_DOCUMENTS = 50
+MIN_DOCUMENTS = 51
 MIN_ADMIN_ISSUERS = 15
 
 DOC_TYPES = {
