@@ -1,4 +1,5 @@
-"""Reads of personal data, kept in the audit log, and the "who read my data" query over them.
+"""Reads of personal data, kept in the audit log, the "who read my data" query over them, and
+whether a scoped key may read a subject at all.
 
 Every API read of a subject's records appends one audit entry per subject it concerns, with the
 reading principal and the declared purpose, in the same transaction as the read: if the entry
@@ -16,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, exists, insert, or_, select
 from sqlalchemy.orm import Session
 
 from loaders.db import translate_db_errors
-from loaders.models import AuditEntry, Principal, utcnow
+from loaders.models import AuditEntry, Document, DocumentSubject, Principal, utcnow
+from loaders.queries import ReadScope
 
 READ_PREFIX = "read."
 
@@ -94,10 +96,36 @@ class ReadRecord:
 
 
 @translate_db_errors()
+def subject_in_scope(session: Session, subject_id: int, scope: ReadScope) -> bool:
+    """Whether a key of `scope` may know the subject exists: some document naming it (in any
+    role, whatever its review status) lies within the scope. Always true for an unscoped key."""
+    if not scope.provinces and not scope.doc_types:
+        return True
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    DocumentSubject.subject_id == subject_id,
+                    DocumentSubject.document_id == Document.id,
+                    *scope.conditions(),
+                )
+            )
+        )
+    )
+
+
+@translate_db_errors()
 def reads_of(
-    session: Session, subject_public_id: str, *, before_id: int | None = None, limit: int = 50
+    session: Session,
+    subject_public_id: str,
+    *,
+    before_id: int | None = None,
+    limit: int = 50,
+    scope: ReadScope | None = None,
 ) -> list[ReadRecord]:
-    """The reads of a subject's records, newest first, `limit` of them before `before_id`."""
+    """The reads of a subject's records, newest first, `limit` of them before `before_id`.
+    With a `scope`, the reads of one document outside it are left out (in SQL: pages stay
+    full): a key learns nothing of documents it may not see, not even that they were read."""
     query = (
         select(AuditEntry, Principal.name)
         .outerjoin(Principal, Principal.id == AuditEntry.principal_id)
@@ -110,6 +138,11 @@ def reads_of(
     )
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
+    if scope is not None and (scope.provinces or scope.doc_types):
+        visible = select(Document.id).where(*scope.conditions())
+        query = query.where(
+            or_(AuditEntry.document_id.is_(None), AuditEntry.document_id.in_(visible))
+        )
     return [
         ReadRecord(
             id=entry.id,

@@ -81,10 +81,12 @@ SubjectKey = Annotated[
 DocumentId = Annotated[int, Path(ge=1, le=MAX_DOCUMENT_ID, description="Document id.")]
 
 
-def served_subject(session: Session, identifier: str) -> SubjectRef:
-    """The subject named by `identifier`, or 404 / 410 (erased) with a stable code."""
+def served_subject(session: Session, identifier: str, scope: ReadScope) -> SubjectRef:
+    """The subject named by `identifier`, or 404 / 410 (erased) with a stable code. A subject
+    outside the key's scope (no document of it the key may see) answers exactly like one that
+    does not exist, so a scoped key cannot learn whether an ID number is on file."""
     subject = find_subject_ref(session, identifier)
-    if subject is None:
+    if subject is None or not reads.subject_in_scope(session, subject.id, scope):
         raise ApiError(404, "subject_not_found", "no subject with this personal ID or code")
     if subject.erased_at is not None:
         raise ApiError(410, "subject_erased", "this subject's data was erased as the law requires")

@@ -72,7 +72,7 @@ def get_profile(
     Values that other verified documents disagree with are listed, not hidden."""
     day = valid_on or today()
     with get_runtime(request).session() as session:
-        subject = served_subject(session, subject_id)
+        subject = served_subject(session, subject_id, scope_of(caller))
         profile = queries.subject_profile(session, subject, valid_on=day, scope=scope_of(caller))
         audit_read(
             session,
@@ -127,7 +127,7 @@ def list_documents(
     day = valid_on or today()
     after = decode_cursor(cursor, "d", 1)[0] if cursor else 0
     with get_runtime(request).session() as session:
-        subject = served_subject(session, subject_id)
+        subject = served_subject(session, subject_id, scope_of(caller))
         items = queries.subject_documents(
             session,
             subject.id,
@@ -199,7 +199,7 @@ def check_procedure(
                 "procedure_not_found",
                 "no procedure with this code in the catalogue (GET /v1/procedures lists them)",
             )
-        subject = served_subject(session, subject_id)
+        subject = served_subject(session, subject_id, scope_of(caller))
         result = procedures.check(session, spec, subject.id, valid_on=day, scope=scope)
         audit_read(
             session,
@@ -252,8 +252,14 @@ def list_reads(
     newest first. Asking is itself a read: it appears in later answers."""
     before = decode_cursor(cursor, "r", 1)[0] if cursor else None
     with get_runtime(request).session() as session:
-        subject = served_subject(session, subject_id)
-        rows = reads.reads_of(session, subject.public_id, before_id=before, limit=limit + 1)
+        subject = served_subject(session, subject_id, scope_of(caller))
+        rows = reads.reads_of(
+            session,
+            subject.public_id,
+            before_id=before,
+            limit=limit + 1,
+            scope=scope_of(caller),
+        )
         page, more = rows[:limit], len(rows) > limit
         audit_read(
             session,

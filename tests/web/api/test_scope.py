@@ -1,5 +1,6 @@
 """A key scoped to provinces or document types sees only what its scope covers: other documents
-are left out of lists and profiles, and answer 404 when asked for by id (as if absent)."""
+are left out of lists and profiles, and answer 404 when asked for by id (as if absent); so does a
+subject none of whose documents the scope covers (test_subject_scope.py)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ def test_province_scope(client: TestClient, keys: Keys, warehouse: Warehouse) ->
     for hidden in (hanoi, org):  # an organization has no province: outside every province scope
         response = client.get(f"/v1/documents/{hidden}", headers=scoped)
         assert response.status_code == 404
-    listed = client.get(f"/v1/subjects/{HANOI_ID}/documents", headers=scoped).json()
-    assert listed["items"] == []
-    profile = client.get(f"/v1/subjects/{HANOI_ID}", headers=scoped).json()
-    assert profile["attributes"] == [] and profile["document_ids"] == []
+    # a subject none of whose documents the key may see is not there for it (as if absent)
+    for call in ("", "/documents"):
+        hidden = client.get(f"/v1/subjects/{HANOI_ID}{call}", headers=scoped)
+        assert hidden.status_code == 404
+        assert hidden.json()["error"]["code"] == "subject_not_found"
     everything = keys.headers()
     assert client.get(f"/v1/documents/{hanoi}", headers=everything).status_code == 200
 
@@ -35,8 +37,8 @@ def test_doc_type_scope(client: TestClient, keys: Keys, warehouse: Warehouse) ->
     settle(warehouse.runtime)
     scoped = keys.headers(scopes={"doc_types": ["land_use_certificate"]})
     assert client.get(f"/v1/documents/{card}", headers=scoped).status_code == 404
-    body = client.get(f"/v1/subjects/{HANOI_ID}/documents", headers=scoped).json()
-    assert body["items"] == []
+    hidden = client.get(f"/v1/subjects/{HANOI_ID}/documents", headers=scoped)
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "subject_not_found"
     events = client.get("/v1/changes", headers=scoped).json()["events"]
     assert events == []
     assert len(client.get("/v1/changes", headers=keys.headers()).json()["events"]) == 1
