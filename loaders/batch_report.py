@@ -57,7 +57,8 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
 
     summary: dict[str, Any] = {
         "batch": row.name,
-        "run": run.id,
+        # Runs are numbered per batch (a batch's first run is #1), not by the table's ids.
+        "run": _run_number(session, row.id, run.id),
         "source": row.source,
         "started_at": run.started_at.isoformat(timespec="seconds"),
         "finished_at": None,
@@ -80,7 +81,11 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
         ],
         "manifest_missing": list(intake.get("manifest_missing_names", [])),
         # A run after one that never finished (a crash, an outage) picks its work up again.
-        "resumed_run": earlier.id if earlier is not None and earlier.finished_at is None else None,
+        "resumed_run": (
+            _run_number(session, row.id, earlier.id)
+            if earlier is not None and earlier.finished_at is None
+            else None
+        ),
         "pages": {
             "ocr": sum(f.stats.get("ocr_pages", 0) for f in fresh),
             "text_layer": sum(f.stats.get("text_pages", 0) for f in fresh),
@@ -103,3 +108,12 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
     if run.finished_at:
         summary["finished_at"] = run.finished_at.isoformat(timespec="seconds")
     return summary
+
+
+def _run_number(session: Session, batch_id: int, run_id: int) -> int:
+    """The place of run `run_id` among its batch's runs, from 1."""
+    return session.scalar(
+        select(func.count())
+        .select_from(BatchRun)
+        .where(BatchRun.batch_id == batch_id, BatchRun.id <= run_id)
+    )

@@ -7,6 +7,7 @@ refuses to start without the secrets it needs (`Settings.check`).
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -24,6 +25,18 @@ class SettingsError(ValueError):
     """The settings are incomplete or contradictory; the message says which variable to set."""
 
     retryable = False
+
+
+# Settings that no longer exist, refused with what replaced them (a silent ignore would let an
+# operator believe a number still moves the threshold).
+RETIRED = {
+    "auto_verify_confidence": (
+        "SOHOA_AUTO_VERIFY_CONFIDENCE no longer exists: the review threshold is one calibrated "
+        "number kept with the confidence code (extractors/confidence.py), not a setting. "
+        "Remove it, and set SOHOA_AUTO_VERIFY=true to let values at or above that threshold "
+        "verify without a steward (off by default)."
+    ),
+}
 
 
 class Settings(BaseSettings):
@@ -55,12 +68,11 @@ class Settings(BaseSettings):
         description="Key for sessions, link signing and API-key digests. Required outside "
         "embedded mode.",
     )
-    auto_verify_confidence: float | None = Field(
-        None,
-        ge=0.0,
-        le=1.0,
-        description="Fields at or above this confidence auto-verify, and it is the review "
-        "threshold. Unset: nothing auto-verifies.",
+    auto_verify: bool = Field(
+        False,
+        description="Values at or above the review threshold (one calibrated number, "
+        "extractors/confidence.py) verify without a steward. Off: a steward accepts every value "
+        "(the threshold still says which values need a closer look).",
     )
     workers: int = Field(0, ge=0, description="Worker processes for `sohoa run` (0: all cores).")
     ocr_timeout_seconds: int = Field(120, ge=1, description="Time limit for OCR of one page.")
@@ -97,6 +109,12 @@ class Settings(BaseSettings):
         "Unset: keep them. Originals of other documents are never deleted by retention.",
     )
 
+    def __init__(self, **values: Any) -> None:
+        for name, why in RETIRED.items():
+            if os.environ.get(f"SOHOA_{name.upper()}") or values.get(name) is not None:
+                raise SettingsError(why)
+        super().__init__(**values)
+
     @field_validator("ocr_lang")
     @classmethod
     def _lang_is_simple(cls, value: str) -> str:
@@ -122,9 +140,17 @@ class Settings(BaseSettings):
 
     @property
     def review_threshold(self) -> float:
-        """Confidence below which a field goes to a steward (1.0 when auto-verify is off:
-        every field is reviewed, but the queue still orders by confidence)."""
-        return self.auto_verify_confidence if self.auto_verify_confidence is not None else 1.0
+        """The one review threshold: a value below it goes to a steward with a finding saying why.
+        It is calibrated with the confidence code and is not a setting."""
+        from extractors.confidence import REVIEW_THRESHOLD
+
+        return REVIEW_THRESHOLD
+
+    @property
+    def auto_verify_at(self) -> float | None:
+        """The confidence at or above which the loader verifies a value by itself: the review
+        threshold when `SOHOA_AUTO_VERIFY` is on, None (never) when it is off."""
+        return self.review_threshold if self.auto_verify else None
 
     def effective_secret_key(self) -> str:
         """The secret for signing. Embedded mode derives a per-folder one; others must set it."""

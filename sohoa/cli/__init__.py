@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from typing import Annotated
 
 import typer
@@ -25,6 +26,7 @@ from sohoa.cli import (
     settings_cmd,
     subjects,
 )
+from sohoa.cli.common import fail
 from sohoa.settings import get_settings
 
 app = typer.Typer(
@@ -51,7 +53,11 @@ def _setup(
         bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")
     ] = False,
 ) -> None:
-    configured = getattr(logging, get_settings().log_level.upper(), logging.INFO)
+    try:
+        settings = get_settings()
+    except ValueError as exc:  # SettingsError, or a value pydantic refuses
+        fail(str(exc), "fix the SOHOA_* environment variables (`sohoa settings` lists them)")
+    configured = getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(
         level=logging.INFO if verbose else max(configured, logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -77,5 +83,14 @@ for module in (
 app.add_typer(database.app, name="db")
 
 
+def quiet_dependency_warnings() -> None:
+    """Warnings our dependencies raise about their own dependencies (cryptography deprecating a
+    cipher a PDF library imports) say nothing a user can act on: they are not shown."""
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=CryptographyDeprecationWarning)
+
+
 def main() -> None:
+    quiet_dependency_warnings()
     app()

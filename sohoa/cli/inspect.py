@@ -69,12 +69,19 @@ def ocr(
 ) -> None:
     """Print the text of every page, as the pipeline reads it (text layer or OCR).
 
-    Example: sohoa ocr scan.pdf --json > scan.ocr.json
+    On a terminal each page gets a ruler with its number and source; piped or redirected, the
+    output is the plain text only (pages separated by a form feed), so it can be saved or diffed.
+
+    Examples: sohoa ocr scan.pdf | less · sohoa ocr scan.png > scan.txt ·
+    sohoa ocr scan.pdf --json > scan.ocr.json
     """
     pages = read_pages(file, lang)
     if as_json:
         payload = {"pages": [p.to_dict() for p in pages]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        return
+    if not sys.stdout.isatty():
+        sys.stdout.write("\f".join(page.text + "\n" for page in pages))
         return
     for page in pages:
         how = "lớp văn bản" if page.source.value == "text_layer" else "OCR"

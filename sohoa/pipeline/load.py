@@ -44,7 +44,7 @@ def load_file(runtime: Runtime, batch: str, sha256: str) -> LoadResult:
             item.extraction,
             batch=batch,
             options_fingerprint=item.options_fingerprint,
-            auto_verify_confidence=runtime.settings.auto_verify_confidence,
+            auto_verify_confidence=runtime.settings.auto_verify_at,
         )
     return result
 
@@ -60,5 +60,5 @@ def load_files(runtime: Runtime, batch: str, sha256s: Sequence[str]) -> list[Loa
             session,
             items,
             batch=batch,
-            auto_verify_confidence=runtime.settings.auto_verify_confidence,
+            auto_verify_confidence=runtime.settings.auto_verify_at,
         )

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from loaders.batch_report import run_summary
 from sohoa.runtime import Runtime
-from sohoa.vocabulary import doc_type_label
+from extractors.doctypes import label as doc_type_label
 from storage import ObjectNotFound, layout
 
 

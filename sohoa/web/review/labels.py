@@ -1,45 +1,47 @@
 """The Vietnamese words the review UI shows for the warehouse's English vocabulary.
 
-Kept as data in one place so that a new document type or field only adds a line here; an
-unknown name falls back to itself, so nothing is ever hidden from the steward.
+Document types, their fields and the roles of their subjects are labelled where they are declared
+(`extractors/fields/<type>.py`, `extractors.declaration.ROLE_LABELS`); this module only reads them,
+and keeps the UI's own words (statuses, actions, notices). An unknown name falls back to itself,
+so nothing is ever hidden from the steward.
 """
 
 from __future__ import annotations
 
+from extractors import doctypes
+from extractors.declaration import ROLE_LABELS
+from extractors.records import Role
 from loaders import review_queue
 from loaders.identity import EVIDENCE_CMND, EVIDENCE_NAME_DOB, EVIDENCE_NAME_DOB_OTHER_ID
-from sohoa.vocabulary import DOC_TYPE_LABELS
 
-DOC_TYPES = DOC_TYPE_LABELS
 
-FIELDS = {
-    "id_number": "Số định danh cá nhân",
-    "cmnd_number": "Số CMND cũ",
-    "full_name": "Họ, chữ đệm và tên",
-    "date_of_birth": "Ngày, tháng, năm sinh",
-    "sex": "Giới tính",
-    "nationality": "Quốc tịch",
-    "place_of_origin": "Quê quán",
-    "place_of_residence": "Nơi thường trú",
-    "place_of_birth": "Nơi sinh",
-    "expiry_date": "Có giá trị đến",
-    "issue_date": "Ngày cấp",
-    "issued_on": "Ngày ban hành",
-    "enterprise_code": "Mã số doanh nghiệp",
-    "company_name": "Tên doanh nghiệp",
-    "legal_representative": "Người đại diện theo pháp luật",
-    "address": "Địa chỉ",
-    "number_symbol": "Số, ký hiệu",
-    "place": "Địa danh",
-    "issuer": "Cơ quan ban hành",
-    "subject": "Trích yếu",
-    "signer": "Người ký",
-    "mother_full_name": "Họ tên mẹ",
-    "father_full_name": "Họ tên cha",
-    "parcel_number": "Thửa đất số",
-    "map_sheet": "Tờ bản đồ số",
-    "area": "Diện tích",
-}
+def doc_type_label(doc_type: str | None) -> str:
+    return doctypes.label(doc_type) if doc_type else ""
+
+
+def field_label(name: str | None, doc_type: str | None = None) -> str:
+    """The label the field's type declares; without a type, the first type that declares it."""
+    if not name:
+        return ""
+    declared = doctypes.field_spec(doc_type, name) if doc_type else None
+    if declared is None:
+        declared = next((t.field(name) for t in doctypes.all_types() if t.field(name)), None)
+    return declared.vi if declared else name
+
+
+def role_label(role: str | None) -> str:
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return role or ""
+
+
+def attribute_value_label(doc_type: str, attribute: str, value: str) -> str:
+    """A type attribute's value as a reader knows it ("quyet_dinh" → "Quyết định")."""
+    declared = doctypes.find(doc_type)
+    names = declared.attribute_labels.get(attribute, {}) if declared else {}
+    return names.get(value, value)
+
 
 DOCUMENT_STATUS = {
     "needs_review": "Chờ xác minh",
@@ -82,17 +84,6 @@ ACTIONS = {
     "unlink_subject": "Hủy liên kết định danh (hoàn tác)",
     "reopen_document": "Mở lại tài liệu (hoàn tác)",
     "extraction": "Máy trích xuất phiên bản mới",
-}
-
-ROLES = {
-    "holder": "Người được cấp",
-    "child": "Người được khai sinh",
-    "mother": "Mẹ",
-    "father": "Cha",
-    "legal_representative": "Người đại diện theo pháp luật",
-    "owner": "Chủ sở hữu",
-    "addressee": "Nơi nhận",
-    "issuer": "Cơ quan ban hành",
 }
 
 EVIDENCE = {
