@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from extractors import doctypes
+from extractors import doctypes, kinds
 from sohoa.cli.common import console, fail
 from sohoa.settings import get_settings
 
@@ -124,8 +125,12 @@ def extract(
         f"(độ tin cậy {result.type_confidence:.2f})"
     )
     table = Table("Trường", "Giá trị", "Độ tin cậy", "Trang")
+    declared = doctypes.find(result.doc_type)
     for f in result.fields:
-        table.add_row(f.name, f.value, f"{f.confidence:.2f}", str(f.page or ""))
+        spec = declared.field(f.name) if declared else None
+        label = f"{spec.vi} [dim]({f.name})[/]" if spec else f.name
+        shown = kinds.display(spec.kind if spec else None, f.value)
+        table.add_row(label, Text(shown), f"{f.confidence:.2f}", str(f.page or ""))
     console.print(table)
     for sig in result.provenance.get("signatures", ()):
         state = "nguyên vẹn" if sig.get("intact") else "[red]KHÔNG nguyên vẹn[/]"
