@@ -367,6 +367,32 @@ class Principal(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class ReviewSessionRecord(Base):
+    """A review UI sign-in the server still honours. The cookie carries a random token; this row
+    keeps only its SHA-256, so a leaked table opens no session. Deleted on sign-out, and for every
+    session of an account that is disabled or gets a new password (`loaders.principals`)."""
+
+    __tablename__ = "review_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 hex of the token
+    principal_id: Mapped[int] = mapped_column(ForeignKey("principals.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class SignInAttempts(Base):
+    """Recent sign-in attempts of one account name or one client address, shared by every
+    server process. `key` is a keyed digest: neither typed names nor addresses are kept."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (Index("ix_sign_in_attempts_last_at", "last_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)  # since the last quiet spell or success
+    last_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]
+
+
 class ReviewAction(Base):
     """What a steward did to a document, with the before and after, for history and undo."""
 

@@ -2,7 +2,9 @@
 
 Passwords are read from a prompt (twice) or from stdin, never from the command line (it would sit
 in the shell history and the process list), and stored only as argon2 hashes. Accounts are
-disabled, never deleted: review actions and audit entries keep referring to them.
+disabled, never deleted: review actions and audit entries keep referring to them. Disabling an
+account or resetting its password ends its review sessions on the server; enabling it again
+brings none of them back.
 """
 
 from __future__ import annotations
@@ -91,16 +93,16 @@ def _set_disabled(name: str, disabled: bool) -> None:
 
 @app.command("disable")
 def disable(name: Annotated[str, typer.Argument(help="The account's name.")]) -> None:
-    """Stop an account from signing in; its open sessions end on their next request."""
+    """Stop an account from signing in; its open review sessions end at once, for good."""
     _set_disabled(name, True)
-    console.print(f"account [bold]{name}[/] disabled")
+    console.print(f"account [bold]{name}[/] disabled; its review sessions are ended")
 
 
 @app.command("enable")
 def enable(name: Annotated[str, typer.Argument(help="The account's name.")]) -> None:
-    """Let a disabled account sign in again."""
+    """Let a disabled account sign in again (sessions from before `disable` stay ended)."""
     _set_disabled(name, False)
-    console.print(f"account [bold]{name}[/] enabled")
+    console.print(f"account [bold]{name}[/] enabled; it must sign in again")
 
 
 @app.command("reset-password")

@@ -14,7 +14,7 @@ from loaders.review_detail import DocumentDetail, document_detail
 from loaders.review_queue import QueueFilters
 from sohoa.web.review import filters as queue_filters
 from sohoa.web.review import labels
-from sohoa.web.review.auth import Refused, Reviewer, current_reviewer
+from sohoa.web.review.auth import Refused, Reviewer, audit_page_read, current_reviewer
 from sohoa.web.review.routing import ReviewRoute
 from sohoa.web.review.scans import page_png, page_views
 from sohoa.web.review.templating import render
@@ -62,6 +62,7 @@ def render_document(
     with runtime.session() as db:
         detail = document_detail(db, document_id)
         check_scope(reviewer, detail.document)
+        audit_page_read(db, reviewer, detail)
     document = detail.document
     pages = page_views(
         runtime.store,

@@ -1,19 +1,26 @@
 """The route class of every review page: turns sign-in and permission failures into HTML (the
 app's own handlers answer in JSON, for the API), re-sends the sliding session cookie, and adds
-the security headers an HTML page showing personal data needs."""
+the security headers an HTML page showing personal data needs.
+
+A request without a live session is sent to sign in with a way back (`way_back`): the page it
+asked for, or, for a form posted from a document, that document with the field selected and
+`draft=<field>`, so the page puts back what the steward had typed (review.js keeps it in
+sessionStorage at submit; nothing is saved until they submit again). A request that asks for
+JSON (fetch) or comes from htmx gets a 401 with the same way back instead of a redirect."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from fastapi import Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 
 from loaders.errors import NotFound, WarehouseUnavailable
-from sohoa.web.review.auth import NotSignedIn, Refused, secret_of
+from sohoa.web.review.auth import SIGNED_OUT, NotSignedIn, Refused, secret_of
 from sohoa.web.review.session import COOKIE, clear_cookie, write_cookie
 from sohoa.web.review.templating import render_error
 
@@ -30,13 +37,47 @@ SECURITY_HEADERS = {
 }
 
 
-def login_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path
-    if request.method != "GET" or not target.startswith("/review"):
-        target = "/review"
-    elif request.url.query:
-        target += "?" + request.url.query
-    return RedirectResponse(f"/review/login?next={quote(target, safe='')}", status_code=303)
+_DOCUMENT_FORM = re.compile(
+    r"^/review/documents/(\d{1,10})(?:/fields/([a-z][a-z0-9_]{0,63}))?(?:/|$)"
+)
+
+
+def way_back(request: Request) -> str:
+    """Where to land after signing in; always a path of the review UI, built from what the
+    route matched (never from a header or a parameter a link could set)."""
+    path = request.url.path
+    if request.method == "GET":
+        if not path.startswith("/review"):
+            return "/review"
+        return path + (f"?{request.url.query}" if request.url.query else "")
+    posted_from = _DOCUMENT_FORM.match(path)
+    if posted_from is None:
+        return "/review"
+    document_id, field_name = posted_from.groups()
+    back = f"/review/documents/{document_id}"
+    return back + (f"?sel={field_name}&draft={field_name}" if field_name else "")
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "HX-Request" in request.headers or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def login_redirect(request: Request) -> Response:
+    back = way_back(request)
+    query = {"next": back, **({"ended": "1"} if request.cookies.get(COOKIE) else {})}
+    login_url = f"/review/login?{urlencode(query)}"
+    if _wants_json(request):
+        body = {
+            "code": "session_expired",
+            "message": SIGNED_OUT,
+            "login_url": login_url,
+            "return_to": back,
+        }
+        return JSONResponse(body, status_code=401, headers={"HX-Redirect": login_url})
+    return RedirectResponse(login_url, status_code=303)
 
 
 class ReviewRoute(APIRoute):

@@ -1,11 +1,13 @@
-"""The steward's sign-in session: a signed cookie, no server-side store.
+"""The steward's sign-in session: a signed cookie naming a session the server keeps.
 
-The cookie holds who signed in, when (absolute limit), when they were last seen (idle limit), the
-form token (CSRF) and a fingerprint of the password hash, so that resetting a password ends every
-session opened with the old one. The role is not in the cookie: it is read from the warehouse on
-every request, so disabling an account or lowering a role takes effect at once. Signing uses
-`Settings.effective_secret_key()` with its own salt, so a session cookie is never valid as any
-other signed value of the app.
+The cookie holds a random token, when the session was opened (absolute limit), when its holder
+was last seen (idle limit, re-signed at most once a minute) and the form token (CSRF). The server
+keeps a row per open session (`review_sessions`, found by the token's SHA-256) and reads it with
+the account on every request: signing out deletes the row, so a copy of the cookie stops working
+too; disabling an account or resetting its password deletes all of its rows, so enabling it
+again revives nothing. The role is not in the cookie either: it is read on every request, so a
+lowered role takes effect at once. Signing uses `Settings.effective_secret_key()` with its own
+salt, so a session cookie is never valid as any other signed value of the app.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
@@ -24,7 +27,7 @@ COOKIE_PATH = "/review"
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
 REFRESH_AFTER_SECONDS = 60  # re-sign the cookie (sliding idle limit) at most once a minute
-_SALT = "sohoa.review.session.v1"
+_SALT = "sohoa.review.session.v2"  # v1 cookies (no server-side session) are no longer valid
 
 
 def clock() -> float:
@@ -32,27 +35,40 @@ def clock() -> float:
     return time.time()
 
 
+def moment(seconds: float) -> datetime:
+    """A `clock()` reading as the warehouse stores times."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def now() -> datetime:
+    return moment(clock())
+
+
 @dataclass(frozen=True)
 class ReviewSession:
-    principal_id: int
+    token: str  # random; the server keeps only its digest
     issued: float
     seen: float
     csrf: str
-    password: str  # fingerprint of the password hash the session was opened with
 
     def expired(self, now: float) -> bool:
         return now - self.seen > IDLE_SECONDS or now - self.issued > ABSOLUTE_SECONDS
 
+    @property
+    def digest(self) -> str:
+        """The key of the server's record of this session."""
+        return hashlib.sha256(self.token.encode()).hexdigest()
 
-def password_fingerprint(password_hash: str | None) -> str:
-    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+    @property
+    def ends(self) -> datetime:
+        """The absolute limit, as stored with the server's record."""
+        return moment(self.issued + ABSOLUTE_SECONDS)
 
 
-def new_session(principal_id: int, password_hash: str | None) -> ReviewSession:
+def new_session() -> ReviewSession:
+    """A fresh session; it is valid once `loaders.principals.open_review_session` recorded it."""
     now = clock()
-    return ReviewSession(
-        principal_id, now, now, secrets.token_urlsafe(32), password_fingerprint(password_hash)
-    )
+    return ReviewSession(secrets.token_urlsafe(32), now, now, secrets.token_urlsafe(32))
 
 
 def _serializer(secret: str) -> URLSafeSerializer:
@@ -64,17 +80,17 @@ def encode(secret: str, session: ReviewSession) -> str:
 
 
 def decode(secret: str, value: str | None) -> ReviewSession | None:
-    """The session in a cookie value, or None if absent, tampered with, malformed or expired."""
+    """The session in a cookie value, or None if absent, tampered with, malformed or expired.
+    Whether the server still honours it is for the caller to ask the warehouse."""
     if not value:
         return None
     try:
         data = _serializer(secret).loads(value)
         session = ReviewSession(
-            principal_id=int(data["principal_id"]),
+            token=str(data["token"]),
             issued=float(data["issued"]),
             seen=float(data["seen"]),
             csrf=str(data["csrf"]),
-            password=str(data["password"]),
         )
     except (BadSignature, KeyError, TypeError, ValueError):
         return None

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from loaders import principals
 from sohoa.runtime import Runtime
 from sohoa.web.review import session as review_session
-from tests.web.conftest import SECRET, Keys
+from tests.web.conftest import Keys
 from tests.web.review.conftest import People
 from tests.web.review.helpers import PASSWORD, sign_in, token_in
 
@@ -94,12 +94,12 @@ def test_a_reader_account_is_refused(client: TestClient, people: People) -> None
 
 
 def test_a_session_of_a_reader_gets_403(client: TestClient, people: People) -> None:
-    session = review_session.new_session(people.reader, None)
+    """A steward lowered to reader keeps a session, but no review page."""
+    sign_in(client, "lan.steward")
     with client.app.state.runtime.session() as db:  # type: ignore[attr-defined]
-        row = principals.by_id(db, people.reader)
+        row = principals.by_id(db, people.steward)
         assert row is not None
-        session = review_session.new_session(row.id, row.password_hash)
-    client.cookies.set("sohoa_review", review_session.encode(SECRET, session), path="/review")
+        row.role = "reader"
     response = client.get("/review")
     assert response.status_code == 403
     assert "không có quyền xác minh" in response.text

@@ -85,6 +85,9 @@
         } else if (ev.key === "Escape") { ev.preventDefault(); li.classList.remove("rejecting"); reason.blur(); }
         ev.stopPropagation();
       });
+      li.querySelector("form").addEventListener("submit", function (ev) {
+        if (ev.submitter && ev.submitter.value === "correct") drafts.keep(li.dataset.field, input.value);
+      });
       li.querySelector("button[value=correct]").addEventListener("click", function (ev) {
         if (input.readOnly) { ev.preventDefault(); select(i, false); startEdit(); }
       });
@@ -123,7 +126,53 @@
     var start = 0;
     for (var i = 0; i < fields.length; i++) if (fields[i].dataset.field === main.dataset.selected) start = i;
     select(start, !document.getElementById("action-error"));
+
+    var restored = drafts.take();
+    if (restored) {
+      for (var j = 0; j < fields.length; j++) if (fields[j].dataset.field === restored.name) {
+        select(j); startEdit();
+        var typed = fields[j].querySelector("input.value");
+        typed.value = restored.value; typed.setSelectionRange(typed.value.length, typed.value.length);
+        var note = document.createElement("div");
+        note.id = "draft-restored"; note.className = "alert ok"; note.setAttribute("role", "status");
+        note.textContent = "Phiên làm việc đã hết hạn trước khi giá trị bạn nhập được lưu. Giá trị đó " +
+          "được giữ lại ở đây nhưng chưa được lưu: kiểm tra rồi nhấn Enter để lưu, Esc để bỏ.";
+        fields[j].insertBefore(note, fields[j].firstChild);
+      }
+    }
   }
+
+  /* A correction outlives a session that ended meanwhile: kept in this tab's sessionStorage when
+     sent (by document and field), put back once when the sign-in returns with draft=<field>
+     (routing.way_back), never saved until the steward submits it again. Any other visit to the
+     document means the server answered: its drafts are forgotten. */
+  var drafts = (function () {
+    var match = window.location.pathname.match(/^\/review\/documents\/(\d+)/);
+    var prefix = "sohoa.review.draft:" + (match ? match[1] : "") + ":";
+    function store() { try { return window.sessionStorage; } catch (e) { return null; } }
+    return {
+      keep: function (name, value) {
+        var s = store(); if (!s || !match) return;
+        try { s.setItem(prefix + name, value); } catch (e) { /* full or refused: nothing kept */ }
+      },
+      take: function () {
+        var s = store(); if (!s || !match) return null;
+        var params = new URLSearchParams(window.location.search);
+        var name = params.get("draft");
+        var value = name ? s.getItem(prefix + name) : null;
+        for (var k = s.length - 1; k >= 0; k--) {
+          var key = s.key(k);
+          if (key && key.indexOf(prefix) === 0) s.removeItem(key);
+        }
+        if (name) {
+          params.delete("draft");
+          var query = params.toString();
+          window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+        }
+        return value === null ? null : { name: name, value: value };
+      }
+    };
+  })();
 
   function queuePage() {
     var rows = Array.prototype.slice.call(document.querySelectorAll(".queue-row"));
