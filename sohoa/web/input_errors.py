@@ -31,6 +31,24 @@ VALUE_TOO_LONG = "value_too_long"
 INVALID_DATE = "invalid_date"
 INVALID_ID_NUMBER = "invalid_id_number"
 INVALID_REQUEST = "invalid_request"  # any other refusal of a parameter or of the body
+# A steward's correction refused by its field's value kind (extractors/kinds.py): the same codes.
+KIND_MESSAGES: dict[str, str] = {
+    "empty_value": "the value is empty: send a value, or reject the field",
+    "invalid_name": "a person's name is letters and spaces, family name and given name",
+    "invalid_year": "the value is not a year (four digits)",
+    "invalid_sex": "the value is not a sex: male or female (Vietnamese: Nam or Nữ)",
+    "invalid_cmnd_number": "an old CMND number has exactly 9 digits",
+    "invalid_tax_code": "an enterprise code has 10 digits whose check digit holds "
+    "(a branch adds -001 to -999)",
+    "invalid_number": "the value is not a number",
+    "invalid_phone": "a phone number has 9 to 11 digits, starting with 0 or +84",
+    "invalid_email": "the value is not an e-mail address",
+    "invalid_money": "the value is not an amount of money (digits, thousands separated by dots)",
+    "invalid_area": "the value is not an area in square metres",
+    "invalid_serial": "a certificate serial is 1 to 3 capitals and 4 to 8 digits (CT 50165768)",
+    "invalid_number_symbol": "the value is not a document number and symbol (86/QĐ-UBND)",
+    "invalid_mrz": "an MRZ holds capitals, digits and < only",
+}
 PURPOSE_REQUIRED = "purpose_required"
 PURPOSE_TOO_LONG = "purpose_too_long"
 INVALID_CURSOR = "invalid_cursor"
@@ -39,9 +57,11 @@ MESSAGES: dict[str, str] = {
     INVALID_CHARACTER: "the value holds a character that is not allowed (a NUL byte, a control "
     "character or half a surrogate pair): send plain UTF-8 text",
     VALUE_TOO_LONG: "the value is too long",
-    INVALID_DATE: "the value is not a date: use ISO 8601 (YYYY-MM-DD)",
-    INVALID_ID_NUMBER: "the value is not a personal ID number: 12 digits (an old CMND: 9)",
+    INVALID_DATE: "the value is not a real date: use ISO 8601 (YYYY-MM-DD) or dd/mm/yyyy",
+    INVALID_ID_NUMBER: "the value is not a personal ID number: 12 digits beginning with a "
+    "province code",
     INVALID_REQUEST: "a parameter or the body is not valid",
+    **KIND_MESSAGES,
     PURPOSE_REQUIRED: "reads of personal data need an X-Purpose header saying why",
     PURPOSE_TOO_LONG: "X-Purpose is limited to 500 characters",
     INVALID_CURSOR: "the cursor is not one this API returned for this list",
@@ -143,7 +163,7 @@ def from_validation(errors: Sequence[Any]) -> ApiError:
     location = tuple(str(p) for p in first.get("loc", ()))
     where = ".".join(location)
     kind = first.get("type", "")
-    if kind == "missing" and location == ("header", "x-purpose"):
+    if kind == "missing" and tuple(p.lower() for p in location) == ("header", "x-purpose"):
         return refusal(PURPOSE_REQUIRED)
     code = _PYDANTIC_CODES.get(kind)
     if code is not None:

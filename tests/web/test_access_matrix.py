@@ -33,6 +33,7 @@ API_ROUTES: dict[tuple[str, str], object] = {
     ("PUT", "/v1/procedures/{code}"): Role.ADMIN,
     ("GET", "/v1/changes"): Role.READER,
     ("GET", "/v1/review/documents/{document_id}"): Role.STEWARD,
+    ("POST", "/v1/review/documents/{document_id}/fields/{name}"): Role.STEWARD,
     ("POST", "/v1/review/documents/{document_id}/fields/{name}/accept"): Role.STEWARD,
     ("POST", "/v1/review/documents/{document_id}/fields/{name}/correct"): Role.STEWARD,
     ("POST", "/v1/review/documents/{document_id}/fields/{name}/reject"): Role.STEWARD,
@@ -61,7 +62,7 @@ REVIEW_ROUTES: dict[tuple[str, str], object] = {
     ("POST", "/review/documents/{document_id}/candidates/{candidate_id}/unlink"): Role.ADMIN,
 }
 
-DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/docs/assets/{name}"}
 SAMPLE = {
     "subject_id": "001099012345",
     "document_id": "1",
