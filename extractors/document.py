@@ -97,6 +97,16 @@ def _type_result(
     return declared.extract(pages, attributes)
 
 
+def validate_values(
+    doc_type: str, attributes: dict[str, str], values: dict[str, str], today: date
+) -> list[Finding]:
+    """The format and cross-field findings for a document's current values (a steward's
+    corrections included): the same rules as for the machine's values. Cross-field findings
+    never refuse a value; they tell a steward which of two fields to look at again."""
+    fields = {name: Field(name, value, value, 1.0) for name, value in values.items() if value}
+    return _validate(doctypes.get(doc_type), attributes, fields, today)
+
+
 def _validate(
     declared: DocumentType, attributes: dict[str, str], fields: dict[str, Field], today: date
 ) -> list[Finding]:

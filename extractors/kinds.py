@@ -309,16 +309,26 @@ def normalize(code: str, typed: str) -> str:
     return spec.normalize(text)
 
 
-def format_problem(code: str, value: str) -> ValueRefused | None:
-    """Why a stored value fails its kind (None when it passes): a stored value must be its own
-    canonical form, so a correction typed before the kinds existed ("22/10/1999") fails too."""
+@dataclass(frozen=True)
+class Parsed:
+    """A typed value's outcome, for callers in other packages (which do not catch this package's
+    errors): the stored form, or the refusal's stable `code` and Vietnamese `message`."""
+
+    value: str | None
+    code: str | None = None
+    message: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.value is None
+
+
+def parse(code: str, typed: str) -> Parsed:
+    """`normalize`, as a value rather than an exception."""
     try:
-        canonical = normalize(code, value)
+        return Parsed(normalize(code, typed))
     except ValueRefused as refused:
-        return refused
-    if canonical != value:
-        return refuse("not_canonical", f"Giá trị chưa ở dạng chuẩn (dạng chuẩn: “{canonical}”)")
-    return None
+        return Parsed(None, refused.code, refused.message)
 
 
 def display(code: str | None, value: str | None) -> str:

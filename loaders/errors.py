@@ -36,3 +36,13 @@ class InvalidRecord(WarehouseError):
     """The extraction or action is not acceptable for the warehouse (e.g. unknown field)."""
 
     retryable = False
+
+
+class RefusedValue(InvalidRecord):
+    """A value that fails its field's declared kind (a steward's correction): nothing changed.
+    `code` is stable English (`invalid_date`, `invalid_id_number` …), `message` Vietnamese and
+    says what to type instead."""
+
+    def __init__(self, code: str, message: str, field: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field

@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from extractors.records import SubjectRef, nfc
+from extractors import doctypes
+from extractors.records import SubjectRef
 from loaders.db import translate_db_errors
 from loaders.derived import refresh_derived
 from loaders.errors import ConflictingUpdate, InvalidRecord, NotFound
+from loaders.field_checks import parse_value, refresh_findings
 from loaders.identity import link_subjects
 from loaders.journal import emit
 from loaders.models import (
@@ -59,15 +61,62 @@ def correct_field(
     expected_lock_version: int,
     reason: str = "",
 ) -> Document:
-    """The steward replaces the value. Correcting a key field (e.g. `id_number`) re-keys the
-    document's subject links; correcting a date moves its validity."""
+    """The steward replaces the value. It goes through the field's declared kind first
+    (`loaders.field_checks.parse_value`): a Vietnamese form is stored canonically, a value that
+    fails its format raises `RefusedValue` and nothing changes. Correcting a key field (e.g.
+    `id_number`) re-keys the document's subject links (only ever to a valid key); correcting a
+    date moves its validity; cross-field rules add findings, never refusals."""
     document = _open_for_review(session, document_id, expected_lock_version)
     row = _field(session, document, name)
+    value = parse_value(document, name, new_value)
     before = _snapshot(row)
-    row.value = nfc(new_value).strip()
+    values_before = _current_values(session, document)
+    row.value = value
     status = FieldStatus.ACCEPTED if row.value == row.machine_value else FieldStatus.CORRECTED
     _decide(row, status, principal_id)
+    fields = document_fields(session, document.id)
+    refresh_findings(document, fields, values_before, _values(fields), retyped=frozenset({name}))
     return _finish(session, document, principal_id, "correct", row, before, reason)
+
+
+@translate_db_errors()
+def add_field(
+    session: Session,
+    document_id: int,
+    name: str,
+    typed: str,
+    *,
+    principal_id: int,
+    expected_lock_version: int,
+    page: int | None = None,
+    box: list[int] | None = None,
+    reason: str = "",
+) -> Document:
+    """A field the machine did not find, typed by a steward (with the box of the words it came
+    from as its provenance): one its type declares, not already on the document, checked by its
+    kind like any correction."""
+    document = _open_for_review(session, document_id, expected_lock_version)
+    declared = doctypes.find(document.doc_type)
+    if declared is None or declared.field(name) is None:
+        raise InvalidRecord(f"a {document.doc_type} has no field {name!r}")
+    existing = session.scalars(
+        select(FieldValue).where(FieldValue.document_id == document.id, FieldValue.name == name)
+    ).first()
+    if existing is not None:
+        raise InvalidRecord(f"document {document.id} already has the field {name!r}: correct it")
+    value = parse_value(document, name, typed)
+    values_before = _current_values(session, document)
+    row = FieldValue(
+        document_id=document.id, name=name, value=value, raw=value, confidence=1.0, page=page,
+        box=box, findings=[], status=FieldStatus.CORRECTED, machine_value=None,
+        extraction_version=document.current_version,
+    )  # fmt: skip
+    session.add(row)
+    _decide(row, FieldStatus.CORRECTED, principal_id)
+    session.flush()
+    fields = document_fields(session, document.id)
+    refresh_findings(document, fields, values_before, _values(fields), retyped=frozenset({name}))
+    return _finish(session, document, principal_id, "add_field", row, {"value": None}, reason)
 
 
 @translate_db_errors()
@@ -153,6 +202,14 @@ def _field(session: Session, document: Document, name: str) -> FieldValue:
     return row
 
 
+def _values(fields: list[FieldValue]) -> dict[str, str]:
+    return {f.name: f.value for f in fields if f.status != FieldStatus.REJECTED}
+
+
+def _current_values(session: Session, document: Document) -> dict[str, str]:
+    return _values(document_fields(session, document.id))
+
+
 def _snapshot(row: FieldValue) -> dict[str, Any]:
     return {"value": row.value, "status": row.status}
 
@@ -177,10 +234,9 @@ def _finish(
     if row is not None:
         _resolve_conflicts(session, row)
         after = _snapshot(row)
-    fields = document_fields(session, document.id)
-    values = {f.name: f.value for f in fields if f.status != FieldStatus.REJECTED}
+    values = _current_values(session, document)
     refresh_derived(document, values)
-    link_subjects(session, document, _subject_refs(session, document), values)
+    link_subjects(session, document, subject_refs(session, document), values)
     event = settle_status(session, document)
     value_changed = row is not None and before is not None and before["value"] != row.value
     if event is None and was_verified and (value_changed or action == "reject_field"):
@@ -205,7 +261,7 @@ def _resolve_conflicts(session: Session, row: FieldValue) -> None:
     )
 
 
-def _subject_refs(session: Session, document: Document) -> list[SubjectRef]:
+def subject_refs(session: Session, document: Document) -> list[SubjectRef]:
     """The subjects the latest extraction named (the roles do not change on review)."""
     data = session.scalar(
         select(ExtractionVersion.extraction).where(

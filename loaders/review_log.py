@@ -42,7 +42,7 @@ def record_action(
     session: Session,
     document: Document,
     *,
-    principal_id: int,
+    principal_id: int | None,
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
@@ -50,7 +50,8 @@ def record_action(
     field_name: str | None = None,
     subject_public_id: str | None = None,
 ) -> None:
-    """One review action and one audit entry `review.<action>` (no personal data in detail)."""
+    """One review action and one audit entry `review.<action>` (no personal data in detail).
+    `principal_id` None: the system did it (e.g. `sohoa review recheck`)."""
     session.add(
         ReviewAction(
             document_id=document.id,

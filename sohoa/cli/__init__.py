@@ -21,6 +21,7 @@ from sohoa.cli import (
     quarantine,
     reprocess,
     retention,
+    review,
     samples,
     serve,
     settings_cmd,
@@ -78,6 +79,7 @@ for module in (
     accounts,
     subjects,
     retention,
+    review,
 ):
     module.register(app)
 app.add_typer(database.app, name="db")

@@ -17,14 +17,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from sqlalchemy.orm import Session
 
+from extractors import doctypes
 from loaders import review
-from loaders.errors import InvalidRecord, NotFound
+from loaders.errors import InvalidRecord, NotFound, RefusedValue
+from loaders.field_checks import kind_of
 from loaders.journal import primary_subject_public_id
 from loaders.models import Document
 from loaders.verification import document_fields
 from sohoa.auth.roles import Role
 from sohoa.web.api.common import DocumentId, audit_read, errors, scope_of
 from sohoa.web.api.schemas import (
+    AddFieldIn,
     CorrectIn,
     LockIn,
     RejectIn,
@@ -32,12 +35,18 @@ from sohoa.web.api.schemas import (
     ReviewFieldOut,
 )
 from sohoa.web.errors import ApiError
+from sohoa.web.input_errors import refusal
 from sohoa.web.runtime import get_runtime
 from sohoa.web.security import Caller, Purpose, Steward, recheck_for_write
 
 router = APIRouter(prefix="/review/documents", tags=["review"])
 
 FieldName = Annotated[str, Path(max_length=64, description="Field name, e.g. full_name.")]
+
+
+def field_label(doc_type: str, name: str) -> str:
+    spec = doctypes.field_spec(doc_type, name)
+    return spec.vi if spec else name
 
 
 def _document(session: Session, document_id: int, caller: Caller) -> Document:
@@ -56,6 +65,8 @@ def _state(session: Session, document: Document) -> ReviewDocumentOut:
         fields=[
             ReviewFieldOut(
                 name=f.name,
+                label=field_label(document.doc_type, f.name),
+                kind=kind_of(document.doc_type, f.name),
                 value=f.value,
                 machine_value=f.machine_value,
                 status=f.status,
@@ -99,6 +110,8 @@ def _decide(
                 detail={"decision": decision, **({"field": field} if field else {})},
             )
             return _state(session, document)
+    except RefusedValue as exc:  # the value fails its field's kind: nothing was written
+        raise refusal(exc.code, f"body.value of field {exc.field}") from exc
     except InvalidRecord as exc:
         raise ApiError(409, "invalid_action", str(exc)) from exc
     except NotFound as exc:
@@ -163,7 +176,7 @@ def accept_field(
     "/{document_id}/fields/{name}/correct",
     response_model=ReviewDocumentOut,
     summary="Replace a field's value (steward)",
-    responses=errors(400, 404, 409),
+    responses=errors(400, 404, 409, 422),
 )
 def correct_field(
     document_id: DocumentId,
@@ -186,6 +199,44 @@ def correct_field(
             body.value,
             principal_id=live.id,
             expected_lock_version=body.expected_lock_version,
+            reason=body.reason,
+        ),
+        field=name,
+    )
+
+
+@router.post(
+    "/{document_id}/fields/{name}",
+    response_model=ReviewDocumentOut,
+    summary="Add a field the machine did not find (steward)",
+    responses=errors(400, 404, 409, 422),
+)
+def add_field(
+    document_id: DocumentId,
+    name: FieldName,
+    body: AddFieldIn,
+    caller: Steward,
+    purpose: Purpose,
+    request: Request,
+) -> ReviewDocumentOut:
+    """The value is checked by the field's kind like a correction; `page` and `box` (the words
+    it was read from) are its provenance. Only a field the document's type declares, and not
+    already on the document (409: correct that one instead)."""
+    return _decide(
+        request,
+        caller,
+        purpose,
+        document_id,
+        "add_field",
+        lambda s, live: review.add_field(
+            s,
+            document_id,
+            name,
+            body.value,
+            principal_id=live.id,
+            expected_lock_version=body.expected_lock_version,
+            page=body.page,
+            box=body.box,
             reason=body.reason,
         ),
         field=name,

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractors import doctypes
+from extractors.kinds import MAX_LENGTH as MAX_VALUE_LENGTH
 from sohoa.web.input_errors import Text
 
 # The registered document types, as an enum so the OpenAPI document lists them (derived from the
@@ -122,7 +123,14 @@ class DocumentOut(DocumentSummaryOut):
     provenance: ProvenanceOut
     subjects: list[str] = Field(description="Public ids of the subjects the document names.")
     original: OriginalLink | None = Field(
-        description="Short-lived link to the original scan; null when the file is not in store."
+        description="Short-lived link to the original scan; null when the file is not in store "
+        "or is withheld (then `original_withheld` says why)."
+    )
+    original_withheld: str | None = Field(
+        None,
+        description="Why no link to the original is given although it is kept: "
+        "`subject_erased` — the scan also shows a person whose data was erased (Decree "
+        "13/2023); the fields of the people who remain are served, the scan to nobody.",
     )
 
 
@@ -209,8 +217,20 @@ class LockIn(BaseModel):
 
 
 class CorrectIn(LockIn):
-    value: Text = Field(max_length=10_000)
+    value: Text = Field(
+        max_length=MAX_VALUE_LENGTH,
+        description="As a person types it: dates dd/mm/yyyy or ISO, sex Nam/Nữ or male/female. "
+        "Parsed and checked by the field's kind (`GET /v1/document-types`); a value that fails "
+        "answers 422 with a stable code (invalid_date, invalid_id_number, …) and nothing changes.",
+    )
     reason: Text = Field("", max_length=2000)
+
+
+class AddFieldIn(CorrectIn):
+    page: int | None = Field(None, ge=1, le=100_000, description="Page the value was read on.")
+    box: list[int] | None = Field(
+        None, min_length=4, max_length=4, description="[left, top, width, height] on that page."
+    )
 
 
 class RejectIn(LockIn):
@@ -219,6 +239,8 @@ class RejectIn(LockIn):
 
 class ReviewFieldOut(BaseModel):
     name: str
+    label: str = Field(description="The field's Vietnamese label, as its type declares it.")
+    kind: str = Field(description="Its value kind (date, id12, sex, name, address, text …).")
     value: str
     machine_value: str | None
     status: str = Field(description="pending | auto_verified | accepted | corrected | rejected")
