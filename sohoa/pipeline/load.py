@@ -9,10 +9,15 @@ what is still `processed`. `load_file` is one file in its own transaction (retry
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from extractors.records import Extraction
 from loaders.bulk_load import BulkItem, load_extractions
 from loaders.load import LoadResult, load_extraction
+from loaders.models import Batch, BatchFile
 from sohoa.pipeline.errors import PermanentStepError
 from sohoa.pipeline.process import load_cached
 from sohoa.runtime import Runtime
@@ -34,15 +39,35 @@ def _cached(runtime: Runtime, sha256: str) -> BulkItem:
     )
 
 
+def _as_registered(session: Session, batch: str, items: list[BulkItem]) -> list[BulkItem]:
+    """The items with the media type intake sniffed from each file's bytes and its size (the
+    batch's registration), so that a document never goes without them."""
+    rows = session.execute(
+        select(BatchFile.sha256, BatchFile.media_type, BatchFile.size)
+        .join(Batch, Batch.id == BatchFile.batch_id)
+        .where(Batch.name == batch, BatchFile.sha256.in_([i.extraction.sha256 for i in items]))
+    ).all()
+    found = {sha256: (media_type, size) for sha256, media_type, size in rows}
+    return [
+        replace(item, media_type=found[sha][0], size=found[sha][1])
+        if (sha := item.extraction.sha256) in found
+        else item
+        for item in items
+    ]
+
+
 def load_file(runtime: Runtime, batch: str, sha256: str) -> LoadResult:
     """Upsert the cached extraction of `sha256`; the load marks the batch file loaded in the
     same transaction."""
     item = _cached(runtime, sha256)
     with runtime.session() as session:
+        [item] = _as_registered(session, batch, [item])
         result = load_extraction(
             session,
             item.extraction,
             batch=batch,
+            media_type=item.media_type,
+            size=item.size,
             options_fingerprint=item.options_fingerprint,
             auto_verify_confidence=runtime.settings.auto_verify_at,
         )
@@ -58,7 +83,7 @@ def load_files(runtime: Runtime, batch: str, sha256s: Sequence[str]) -> list[Loa
     with runtime.session() as session:
         return load_extractions(
             session,
-            items,
+            _as_registered(session, batch, items),
             batch=batch,
             auto_verify_confidence=runtime.settings.auto_verify_at,
         )

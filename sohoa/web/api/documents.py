@@ -97,7 +97,8 @@ def get_document(
         **summary.model_dump(),
         sha256=detail.sha256,
         page_count=detail.page_count,
-        media_type=detail.media_type,
+        # a document loaded before the load step recorded the sniffed type: "unknown bytes"
+        media_type=detail.media_type or "application/octet-stream",
         fields=[
             FieldOut(
                 name=f.name,
