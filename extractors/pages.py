@@ -366,7 +366,13 @@ def _flatten_widgets(
     textpage = page.get_textpage()
     before = textpage.count_chars()
     textpage.close()
-    if page.flatten() != pdfium_raw.FLATTEN_SUCCESS:
+    # A page copied out of a signed file keeps its widgets without the document's form (no
+    # AcroForm, so no form env): pypdfium2's flatten() refuses that, PDFium flattens it alike.
+    if page.formenv:
+        status = page.flatten()
+    else:
+        status = pdfium_raw.FPDFPage_Flatten(page, pdfium_raw.FLAT_NORMALDISPLAY)
+    if status != pdfium_raw.FLATTEN_SUCCESS:
         return page, []
     page.close()
     page = pdf[index]
