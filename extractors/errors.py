@@ -52,10 +52,20 @@ class OcrEngineError(ExtractionError):
 
 
 class OcrTimeout(OcrEngineError):
-    """The engine ran past its time limit; a less loaded machine may finish it."""
+    """A page outran the engine's time limit. The page's, not the machine's: retrying the same
+    page under the same limit fails the same way (a dense 35-megapixel page always does), so the
+    file is set aside and a person may give it longer. `page` and `limit` (seconds) say which
+    page and what limit, when the reader knows them."""
 
-    retryable = True
+    retryable = False
     reason_code = "ocr_timeout"
+
+    def __init__(
+        self, message: str, *, detail: str = "", page: int | None = None, limit: int | None = None
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.page = page
+        self.limit = limit
 
 
 class EngineMissing(OcrEngineError):

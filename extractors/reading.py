@@ -11,7 +11,7 @@ from pathlib import Path
 import pdfplumber
 from PIL import Image
 
-from extractors.errors import OcrEngineError
+from extractors.errors import OcrEngineError, OcrTimeout
 from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
 from extractors.pages import SourcePage, open_source
@@ -93,7 +93,10 @@ def _read(page: SourcePage, options: ReadOptions, engine: OcrEngine) -> ReadPage
         why = "no text layer"
     source_image = page.image  # rendered here, outside the OCR time
     started = time.perf_counter()
-    words, image, ocr_notes = _ocr_page(source_image, options, engine)
+    try:
+        words, image, ocr_notes = _ocr_page(source_image, options, engine)
+    except OcrTimeout as exc:
+        raise page_timeout(page.number, options.ocr_timeout, exc.detail) from exc
     text = PageText(
         number=page.number,
         width=image.width,
@@ -105,6 +108,18 @@ def _read(page: SourcePage, options: ReadOptions, engine: OcrEngine) -> ReadPage
         notes=(*page.notes, f"OCR: {why}", *ocr_notes),
     )
     return ReadPage(text, image, turned=image is not source_image)
+
+
+def page_timeout(number: int, limit: int, detail: str = "") -> OcrTimeout:
+    """The time-out of page `number`, saying which page and what limit, and what to do."""
+    return OcrTimeout(
+        f"Trang {number} cần nhận dạng chữ (OCR) lâu hơn giới hạn {limit} giây mỗi trang "
+        "(trang quá dày chữ hoặc ảnh quá lớn). Cho tệp thêm thời gian: "
+        "`sohoa quarantine retry <mã tệp> --timeout <số giây>`.",
+        detail=f"page {number} over the {limit} s limit" + (f": {detail}" if detail else ""),
+        page=number,
+        limit=limit,
+    )
 
 
 def _ocr_page(

@@ -1,7 +1,9 @@
 """The numbers of a batch report: what the latest run did, and where the batch's documents stand.
 
 A file counts as worked on by a run when the run gave it a chunk (intake chunks only what is still
-to do); files already loaded elsewhere are counted as "already done" and cost nothing.
+to do); files already loaded elsewhere are counted as "already done" and cost nothing. Entries the
+latest run listed but did not read (`skipped`, with why) are listed with their names, so the
+entries listed add up: documents + quarantined + duplicates + skipped.
 """
 
 from __future__ import annotations
@@ -79,7 +81,19 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
             for f in files
             if f.status == FileStatus.QUARANTINED
         ],
+        "skipped": [
+            {
+                "sha256": f.sha256,
+                "name": f.original_name,
+                "code": f.reason_code,
+                "message": f.reason_message,
+            }
+            for f in files
+            if f.status == FileStatus.SKIPPED and f.run_id == run.id
+        ],
         "manifest_missing": list(intake.get("manifest_missing_names", [])),
+        "manifest_refused": bool(intake.get("manifest_refused", False)),
+        "manifest_problems": list(intake.get("manifest_problems", [])),
         # A run after one that never finished (a crash, an outage) picks its work up again.
         "resumed_run": (
             _run_number(session, row.id, earlier.id)

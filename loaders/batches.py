@@ -5,6 +5,11 @@ cuts the files still to do into numbered chunks; Airflow maps processing and loa
 numbers and each task reads its files back with `files_in_chunk`. A re-run after a crash
 registers again (a no-op), and only files not yet loaded are chunked again, so nothing is lost
 and nothing is done twice. The same file in two batches is two `batch_files` rows and one document.
+
+An entry of the source with nothing to read (a link refused or dangling, a file gone before it
+was read) is a row too, with no sha256, status `skipped` and a reason (`register_skipped`), so the
+batch accounts for every entry it listed; so is a file naming only erased people, with its sha256
+but neither its name nor its manifest row. Skipped rows are never chunked.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from loaders.db import translate_db_errors
@@ -29,7 +34,10 @@ _ALL_STATUSES = (
     FileStatus.PROCESSED,
     FileStatus.LOADED,
     FileStatus.QUARANTINED,
+    FileStatus.SKIPPED,
 )
+# Statuses a `reprocess` leaves alone: a person dropped the file, or there is nothing to read.
+_LEFT_ALONE = (FileStatus.RELEASED, FileStatus.SKIPPED)
 _STAT_TOTALS = ("pages", "ocr_pages", "text_pages", "seconds")
 
 
@@ -72,6 +80,14 @@ def register_file(
             "run_id": run.id,
         },
     )
+    if created:  # the name was an unreadable entry in an earlier run: it is this file now
+        session.execute(
+            delete(BatchFile).where(
+                BatchFile.batch_id == run.batch_id,
+                BatchFile.sha256.is_(None),
+                BatchFile.original_name == original_name,
+            )
+        )
     document_id = session.scalar(select(Document.id).where(Document.sha256 == sha256))
     if document_id is not None and row.status == FileStatus.REGISTERED:
         row.status, row.document_id, row.run_id = FileStatus.LOADED, document_id, run.id
@@ -79,6 +95,42 @@ def register_file(
         row.manifest = manifest
     session.flush()
     return row, document_id is not None
+
+
+@translate_db_errors()
+def register_skipped(
+    session: Session,
+    run: BatchRun,
+    *,
+    original_name: str,
+    code: str,
+    message: str,
+    sha256: str | None = None,
+    size: int = 0,
+) -> BatchFile:
+    """List an entry that will not be read, with why (`code` stable English, `message`
+    Vietnamese): no sha256 when there was nothing to hash (one row per name, kept up to date by
+    re-runs), or the sha256 of a file naming only erased people (the caller passes no name)."""
+    lookup: dict[str, Any] = {"batch_id": run.batch_id, "sha256": sha256}
+    if sha256 is None:
+        lookup["original_name"] = original_name
+    row = session.scalars(select(BatchFile).filter_by(**lookup).order_by(BatchFile.id)).first()
+    if row is None:
+        row = BatchFile(
+            batch_id=run.batch_id,
+            sha256=sha256,
+            original_name=original_name,
+            size=size,
+            media_type="",
+            manifest={},
+        )
+        session.add(row)
+    elif sha256 is not None:
+        row.original_name, row.manifest = original_name, {}
+    row.status, row.reason_code, row.reason_message = FileStatus.SKIPPED, code, message
+    row.run_id, row.chunk = run.id, None
+    session.flush()
+    return row
 
 
 @translate_db_errors()
@@ -97,8 +149,8 @@ def assign_chunks(
 
     Files to do are those registered or processed but not loaded (a crashed run's leftovers);
     `reprocess` takes every file of the batch again, quarantined and loaded ones included (not
-    those a person released). `only` (sha256s) takes exactly those files again, whatever their
-    state; a sha256 the batch does not list raises `NotFound`.
+    those a person released, nor skipped entries). `only` (sha256s) takes exactly those files
+    again, whatever their state; a sha256 the batch does not list raises `NotFound`.
     """
     files = session.scalars(
         select(BatchFile).where(BatchFile.batch_id == run.batch_id).order_by(BatchFile.id)
@@ -113,9 +165,7 @@ def assign_chunks(
         to_do = [f for f in files if f.sha256 in wanted]
     else:
         to_do = [
-            f
-            for f in files
-            if f.status in _TO_DO or (reprocess and f.status != FileStatus.RELEASED)
+            f for f in files if f.status in _TO_DO or (reprocess and f.status not in _LEFT_ALONE)
         ]
     size = chunk_size(len(to_do)) if callable(chunk_size) else chunk_size
     if size < 1:
@@ -186,6 +236,27 @@ def mark_quarantined(
     """The file could not become a document; `message` (Vietnamese) says what a person can do."""
     row = _file(session, batch, sha256)
     row.status, row.reason_code, row.reason_message = FileStatus.QUARANTINED, code, message
+    session.flush()
+    return row
+
+
+@translate_db_errors()
+def mark_skipped(
+    session: Session,
+    batch: str,
+    sha256: str,
+    code: str,
+    message: str,
+    *,
+    original_name: str | None = None,
+) -> BatchFile:
+    """The file will not be read (it names only erased people): status `skipped`, with why.
+    `original_name` given replaces the name, and the manifest row goes (what erasure leaves)."""
+    row = _file(session, batch, sha256)
+    row.status, row.reason_code, row.reason_message = FileStatus.SKIPPED, code, message
+    row.chunk = None
+    if original_name is not None:
+        row.original_name, row.manifest = original_name, {}
     session.flush()
     return row
 
@@ -308,6 +379,7 @@ def list_batches(session: Session) -> list[dict[str, Any]]:
                 "quarantined": counts[FileStatus.QUARANTINED],
                 "pending": counts[FileStatus.REGISTERED] + counts[FileStatus.PROCESSED],
                 "released": counts[FileStatus.RELEASED],
+                "skipped": counts[FileStatus.SKIPPED],
                 "runs": n_runs,
                 "last_run_at": last.isoformat(timespec="seconds") if last else None,
             }

@@ -20,6 +20,12 @@ so id order is commit order and `txid` is empty; the position is then `(0, id)`.
 
 The position is two integers from the database itself, so a cursor survives restarts of both the
 server and the reader.
+
+Events of erased subjects carry no date (DESIGN.md, "Erasure is sticky"; issue 14): a date of
+their document may be derived from them — a CCCD expires on the holder's birthday — so their
+payload dates are handed out as null, and their `document.expired` events, whose time is that
+date, are not handed out at all. Erasure also scrubs the stored payloads
+(`loaders.erasure.scrub_event_dates`); this view covers rows written before it did.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from sqlalchemy import BigInteger, Text, cast, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from loaders.db import translate_db_errors
+from loaders.erasure import erased_public_ids, undated
 from loaders.models import ChangeEvent, Document, EventKind
 from loaders.queries import ReadScope
 
@@ -98,11 +105,20 @@ def read_feed(
         ).order_by(ChangeEvent.txid, ChangeEvent.id)
     else:
         query = query.where(ChangeEvent.id > after.id).order_by(ChangeEvent.id)
-    events = [_event(row) for row in session.scalars(query.limit(limit))]
-    return FeedPage(events=events, next=events[-1].position if events else after)
+    rows = list(session.scalars(query.limit(limit)))
+    erased = erased_public_ids(session, (row.subject_public_id for row in rows))
+    events = []
+    for row in rows:
+        of_erased = row.subject_public_id in erased and row.kind != EventKind.SUBJECT_ERASED
+        if of_erased and row.kind == EventKind.EXPIRED:
+            continue  # when it was written says when the document expired
+        events.append(_event(row, dated=not of_erased))
+    # The cursor moves past what was read, shown or not.
+    last = FeedPosition(rows[-1].txid or 0, rows[-1].id) if rows else after
+    return FeedPage(events=events, next=last)
 
 
-def _event(row: ChangeEvent) -> FeedEvent:
+def _event(row: ChangeEvent, *, dated: bool = True) -> FeedEvent:
     return FeedEvent(
         position=FeedPosition(row.txid or 0, row.id),
         id=row.id,
@@ -110,5 +126,5 @@ def _event(row: ChangeEvent) -> FeedEvent:
         kind=row.kind,
         document_id=row.document_id,
         subject_public_id=row.subject_public_id,
-        payload=dict(row.payload or {}),
+        payload=dict(row.payload or {}) if dated else undated(row.payload),
     )

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from extractors import doctypes
@@ -320,6 +320,8 @@ class _Erasure:
         self._close_candidates(plans)
         documents = [self._erase_document(plan, scrubber) for plan in plans]
         self._erase_subject_row()
+        # Their events keep no date: a CCCD's expiry is a birthday (issue 14).
+        scrub_event_dates(self.session, [self.subject.public_id])
         self.session.add(
             ChangeEvent(
                 kind=EventKind.SUBJECT_ERASED,
@@ -704,3 +706,172 @@ def documents_only_about(session: Session, subject: Subject) -> list[str]:
             .distinct()
         )
     )
+
+
+# -- erasure is sticky: the files an erasure touched, by content hash ----------------------------
+
+# A file that names only erased people: never stored, processed or loaded again.
+ERASED_ONLY = "erased_only"
+# A file that also names people who remain: processed for them, but nothing derived from it is
+# written (OCR text, extraction, page images) and its original is handed to no reader.
+SHARED_WITH_ERASED = "shared_with_erased"
+_IN_LIST = 500  # sha256s per IN (...) list
+
+
+def _erasure_mark_query() -> Any:
+    """(sha256, still names someone not erased) of every document an erasure touched: each
+    such document has a `subject.erased` event (written in the erasure's transaction)."""
+    touched = (
+        select(ChangeEvent.id)
+        .where(ChangeEvent.kind == EventKind.SUBJECT_ERASED, ChangeEvent.document_id == Document.id)
+        .correlate(Document)
+        .exists()
+    )
+    someone_left = (
+        select(DocumentSubject.id)
+        .join(Subject, Subject.id == DocumentSubject.subject_id)
+        .where(DocumentSubject.document_id == Document.id, Subject.erased_at.is_(None))
+        .correlate(Document)
+        .exists()
+    )
+    return select(Document.sha256, someone_left.label("someone_left")).where(touched)
+
+
+@translate_db_errors()
+def erasure_marks(session: Session, sha256s: Iterable[str] | None = None) -> dict[str, str]:
+    """The files among `sha256s` (all of them when None) that an erasure touched, sha256 →
+    `ERASED_ONLY` or `SHARED_WITH_ERASED` (DESIGN.md, "Erasure is sticky"). A file not in the
+    answer was never touched; a rescan with new bytes is a new file, so it is never in it."""
+    query = _erasure_mark_query()
+    if sha256s is None:
+        rows = session.execute(query).all()
+    else:
+        wanted = sorted(set(sha256s))
+        rows = []
+        for start in range(0, len(wanted), _IN_LIST):
+            part = wanted[start : start + _IN_LIST]
+            rows += session.execute(query.where(Document.sha256.in_(part))).all()
+    return {sha: SHARED_WITH_ERASED if left else ERASED_ONLY for sha, left in rows}
+
+
+def erasure_mark(session: Session, sha256: str) -> str | None:
+    """`erasure_marks` of one file: `ERASED_ONLY`, `SHARED_WITH_ERASED` or None."""
+    return erasure_marks(session, [sha256]).get(sha256)
+
+
+@translate_db_errors()
+def original_withheld(session: Session, document_id: int) -> bool:
+    """Whether the document's original scan is withheld from every reader: an erasure touched
+    it, so the page still shows an erased person (the API gives no link; the review page says
+    why it shows no scan)."""
+    return (
+        session.scalar(
+            select(ChangeEvent.id)
+            .where(
+                ChangeEvent.kind == EventKind.SUBJECT_ERASED,
+                ChangeEvent.document_id == document_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+# -- what runs before erasure was sticky wrote back, and dates in the feed ---------------------
+
+# Payload keys of change events that hold a date of the document; for an erased person's
+# documents such a date is derived from them (a CCCD expires on a birthday).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def undated(payload: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An event payload without its dates (every value that is an ISO date is set to None)."""
+    return {
+        key: None if isinstance(value, str) and _ISO_DATE.match(value) else value
+        for key, value in (payload or {}).items()
+    }
+
+
+@translate_db_errors()
+def erased_public_ids(session: Session, public_ids: Iterable[str | None]) -> set[str]:
+    """Which of these subjects were erased."""
+    wanted = sorted({p for p in public_ids if p})
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(Subject.public_id).where(
+                Subject.public_id.in_(wanted), Subject.erased_at.is_not(None)
+            )
+        )
+    )
+
+
+@translate_db_errors()
+def scrub_event_dates(session: Session, public_ids: Iterable[str] | None = None) -> int:
+    """Remove the dates from the change events of erased subjects (`public_ids`, or every erased
+    subject), their own `subject.erased` events aside (those carry no date); returns how many
+    events changed. Readers of the feed get the same view (`loaders.changes`)."""
+    erased = (
+        select(Subject.public_id).where(Subject.erased_at.is_not(None))
+        if public_ids is None
+        else select(Subject.public_id).where(
+            Subject.public_id.in_(sorted(set(public_ids))), Subject.erased_at.is_not(None)
+        )
+    )
+    changed = 0
+    for event in session.scalars(
+        select(ChangeEvent).where(
+            ChangeEvent.subject_public_id.in_(erased),
+            ChangeEvent.kind != EventKind.SUBJECT_ERASED,
+        )
+    ):
+        clean = undated(event.payload)
+        if clean != (event.payload or {}):
+            event.payload = clean
+            changed += 1
+    session.flush()
+    return changed
+
+
+@translate_db_errors()
+def scrub_listings(session: Session, marks: Mapping[str, str]) -> int:
+    """Batch rows that list a file an erasure touched under a name written after the erasure (a
+    re-run before erasure was sticky): the name and the manifest row may say who the erased
+    person is. A file naming only erased people loses both; a shared one its name and the
+    `subject_id` column. Returns the rows changed."""
+    changed = 0
+    for start in range(0, len(marks), _IN_LIST):
+        part = sorted(marks)[start : start + _IN_LIST]
+        erased_at = dict(
+            session.execute(
+                select(Document.sha256, func.min(ChangeEvent.at))
+                .join(ChangeEvent, ChangeEvent.document_id == Document.id)
+                .where(Document.sha256.in_(part), ChangeEvent.kind == EventKind.SUBJECT_ERASED)
+                .group_by(Document.sha256)
+            ).all()
+        )
+        for row in session.scalars(select(BatchFile).where(BatchFile.sha256.in_(part))):
+            name, manifest = listing_after_erasure(
+                marks[row.sha256], row.original_name, row.manifest or {}
+            )
+            if marks[row.sha256] != ERASED_ONLY:
+                since = erased_at.get(row.sha256)
+                if since is None or row.created_at <= since:
+                    continue  # listed before the erasure, which scrubbed it then
+            if (name, manifest) != (row.original_name, row.manifest or {}):
+                row.original_name, row.manifest = name, manifest
+                changed += 1
+    session.flush()
+    return changed
+
+
+def listing_after_erasure(
+    mark: str, name: str, manifest: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """The name and manifest row a batch may keep for a file an erasure touched: nothing for a
+    file naming only erased people; for a shared one no name (it may be the erased person's)
+    and no `subject_id` (it may be their number)."""
+    if mark == ERASED_ONLY:
+        return TOMBSTONE, {}
+    return TOMBSTONE, {k: v for k, v in manifest.items() if k != "subject_id"}

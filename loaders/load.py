@@ -23,7 +23,7 @@ from extractors.records import Extraction, Field, Severity
 from loaders.batches import link_loaded_file
 from loaders.db import translate_db_errors
 from loaders.derived import refresh_derived
-from loaders.erasure import TOMBSTONE
+from loaders.erasure import ERASED_ONLY, TOMBSTONE, erasure_mark
 from loaders.errors import ConflictingUpdate, InvalidRecord, WarehouseUnavailable
 from loaders.identity import link_subjects
 from loaders.journal import audit, primary_subject_public_id
@@ -112,6 +112,10 @@ def _load(
         {"sha256": extraction.sha256},
         {"doc_type": extraction.doc_type, "attributes": dict(extraction.attributes)},
     )
+    if not created and erasure_mark(session, document.sha256) == ERASED_ONLY:
+        # Erasure is sticky: a file naming only erased people is never loaded again (the
+        # pipeline does not get this far; this is the last line).
+        return LoadResult(document.id, False, None, 0, 0, 0)
     if batch is not None:
         link_loaded_file(session, batch, document)
     if not created:

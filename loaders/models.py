@@ -107,6 +107,9 @@ class FileStatus:
     # A person dropped a quarantined file (`sohoa quarantine release`): it will not become a
     # document, and re-runs of the batch leave it alone.
     RELEASED = "released"
+    # Listed, but nothing to read (a link pointing outside the folder, a file gone before it was
+    # read: no sha256), or a file naming only erased people (never read again). With a reason.
+    SKIPPED = "skipped"
 
 
 class EventKind:
@@ -331,7 +334,8 @@ class BatchFile(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # NULL for an entry with no content to hash (status `skipped`, migration 0005).
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     original_name: Mapped[str] = mapped_column(Text, default="")
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     media_type: Mapped[str] = mapped_column(String(128), default="")

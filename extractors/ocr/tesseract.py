@@ -37,6 +37,8 @@ from extractors.text import nfc
 # One thread per tesseract process: the pipeline already runs pages in parallel processes, and
 # OpenMP threads on top of that only fight over the cores.
 _SUBPROCESS_ENV = {"OMP_THREAD_LIMIT": "1"}
+# The reader (`extractors.reading`) says which page and what limit; this is the engine's own word.
+_TIMED_OUT = "Nhận dạng chữ (OCR) một trang quá thời gian cho phép"
 
 
 class TesseractEngine:
@@ -179,7 +181,7 @@ def _run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             raise OcrTimeout(
-                "Nhận dạng chữ (OCR) một trang quá thời gian cho phép: sẽ thử lại",
+                _TIMED_OUT,
                 detail=str(exc),
             ) from exc
         raise
@@ -283,10 +285,11 @@ class _Helper:
                 raise _HelperGone(f"tesseract helper gone: {exc}") from exc
             reply = self._read_header(deadline)
             if reply is None:
-                self.close()
+                # Still on the page after its time: stop it now rather than wait for it.
+                self.close(kill=time.monotonic() >= deadline)
                 if time.monotonic() >= deadline:
                     raise OcrTimeout(
-                        "Nhận dạng chữ (OCR) một trang quá thời gian cho phép: sẽ thử lại",
+                        _TIMED_OUT,
                         detail=f"tesseract helper: no answer in {timeout} s",
                     )
                 raise OcrEngineError(
@@ -303,16 +306,20 @@ class _Helper:
                 raise OcrEngineError(_FAILED, detail=detail[:500])
             payload = self._read_exact(int(reply["size"]), deadline)
             if payload is None:
-                self.close()
+                self.close(kill=True)
                 raise OcrTimeout(
-                    "Nhận dạng chữ (OCR) một trang quá thời gian cho phép: sẽ thử lại",
+                    _TIMED_OUT,
                     detail="tesseract helper: answer cut short",
                 )
         return payload.decode("utf-8", errors="replace")
 
-    def close(self) -> None:
-        """Stop the helper (closing its input ends it; kill it if it does not go)."""
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the helper (closing its input ends it; kill it if it does not go). `kill`: at
+        once — it is busy on a page nobody waits for any more."""
         proc = self._proc
+        if kill and proc.poll() is None:
+            proc.kill()
+            proc.wait()
         if proc.poll() is None:
             try:
                 if proc.stdin is not None:

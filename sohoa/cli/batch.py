@@ -112,6 +112,7 @@ def batches() -> None:
         "Đã nạp",
         "Cách ly",
         "Đã loại",
+        "Bỏ qua",
         "Đang chờ",
         "Chạy gần nhất",
     ):
@@ -124,6 +125,7 @@ def batches() -> None:
             str(row["loaded"]),
             str(row["quarantined"]),
             str(row.get("released", 0)),
+            str(row.get("skipped", 0)),
             str(row["pending"]),
             str(row["last_run_at"] or "—"),
         )

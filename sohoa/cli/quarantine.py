@@ -19,7 +19,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_OUTCOME_LABELS = {"loaded": "đã nạp vào kho", "quarantined": "vẫn bị cách ly"}
+_OUTCOME_LABELS = {
+    "loaded": "đã nạp vào kho",
+    "quarantined": "vẫn bị cách ly",
+    "skipped": "bỏ qua (chỉ chứa dữ liệu người đã bị xóa)",
+}
 
 
 @app.command("list")
@@ -65,16 +69,31 @@ def retry(
     doc_type: Annotated[
         str | None, typer.Option("--type", help="Document type to assume (e.g. id_card).")
     ] = None,
+    timeout: Annotated[
+        int | None,
+        typer.Option(
+            "--timeout",
+            min=1,
+            help="Seconds of OCR allowed per page for this retry (default: "
+            "SOHOA_OCR_TIMEOUT_SECONDS). For files quarantined as ocr_timeout.",
+        ),
+    ] = None,
 ) -> None:
     """Process quarantined files again (after a fix) and load those that now work.
 
-    Example: sohoa quarantine retry 3fa94c1b20 ; sohoa quarantine retry --batch lo-01
+    A file quarantined as ocr_timeout has a page that took longer than the limit per page: give
+    it longer with --timeout (the reason names the page and the limit).
+
+    Example: sohoa quarantine retry 3fa94c1b20 ; sohoa quarantine retry --batch lo-01 ;
+    sohoa quarantine retry 3fa94c1b20 --timeout 600
     """
     from sohoa.pipeline.quarantine_ops import retry as retry_files
 
     runtime = open_runtime()
     try:
-        results = retry_files(runtime, sha256, batch=batch, lang=lang, hint=doc_type)
+        results = retry_files(
+            runtime, sha256, batch=batch, lang=lang, hint=doc_type, ocr_timeout=timeout
+        )
     except StepError as exc:
         fail(str(exc), "list the quarantine with `sohoa quarantine list`")
     table = Table(title="Thử lại tệp bị cách ly")

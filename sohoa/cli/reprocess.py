@@ -31,6 +31,12 @@ def reprocess(
         str | None,
         typer.Option(help="The batch to record the work in (default: the latest that lists it)."),
     ] = None,
+    timeout: Annotated[
+        int | None,
+        typer.Option(
+            "--timeout", min=1, help="Seconds of OCR allowed per page (default: the setting)."
+        ),
+    ] = None,
 ) -> None:
     """Redo OCR and extraction of chosen files (e.g. with another language or type).
 
@@ -40,7 +46,9 @@ def reprocess(
 
     runtime = open_runtime()
     try:
-        results = reprocess_files(runtime, sha256s, batch=batch, lang=lang, hint=doc_type)
+        results = reprocess_files(
+            runtime, sha256s, batch=batch, lang=lang, hint=doc_type, ocr_timeout=timeout
+        )
     except StepError as exc:
         fail(str(exc), "find a file's sha256 with `sohoa report BATCH --json`")
     table = Table(title="Xử lý lại")
@@ -50,6 +58,8 @@ def reprocess(
         if r.status == "loaded":
             version = f"mới: {r.new_version}" if r.new_version else "không đổi"
             outcome = "đã nạp vào kho"
+        elif r.status == "skipped":
+            version, outcome = "—", f"bỏ qua: {r.reason_message}"
         else:
             version, outcome = "—", f"bị cách ly: {r.reason_message}"
         table.add_row(r.sha256[:12], r.batch, outcome, version)

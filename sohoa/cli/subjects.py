@@ -1,4 +1,5 @@
-"""`sohoa subjects erase`: erase a person's data (Decree 13/2023) from the warehouse and the store.
+"""`sohoa subjects erase`: erase a person's data (Decree 13/2023) from the warehouse and the store;
+`sohoa subjects repair-erasures`: remove what runs made before erasure was sticky brought back.
 
 Thin layer over `sohoa.pipeline.erasure`; what is tombstoned, what is kept (the audit log, the
 originals of documents shared with other people) is documented there and in the README.
@@ -101,3 +102,61 @@ def erase(
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="subjects")
+
+
+_REPAIR_LABELS = {
+    "files_checked": "Tệp từng bị xóa dữ liệu (đã kiểm tra)",
+    "originals_deleted": "Bản gốc chỉ của người đã xóa, bị ghi lại — đã xóa",
+    "derived_deleted": "Tệp dẫn xuất (OCR, trích xuất, ảnh trang) bị ghi lại — đã xóa",
+    "quarantine_deleted": "Bản sao cách ly — đã xóa",
+    "listings_scrubbed": "Tên tệp / dòng manifest trong lô ghi sau khi xóa — đã làm sạch",
+    "events_scrubbed": "Sự kiện thay đổi còn mang ngày — đã bỏ ngày",
+    "working_dirs_removed": "Thư mục bản sao tạm của lần chạy đã chết — đã xóa",
+}
+
+
+@app.command("repair-erasures")
+def repair_erasures(
+    by: Annotated[
+        str | None, typer.Option(help="The account (sohoa accounts) ordering the repair.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would be removed; change nothing.")
+    ] = False,
+) -> None:
+    """Remove what earlier runs brought back of people already erased.
+
+    Before erasure was sticky, running a batch again after `sohoa subjects erase` wrote a
+    person's files back: the original of a document only about them, OCR text, extractions and
+    page images of documents shared with others (`--reprocess`), batch listings under their
+    file names, and temporary copies of scans left by runs that were killed. This command finds
+    every file an erasure touched (by content hash) and removes all of that; originals of shared
+    documents stay (the other people's records rest on them) but are never handed out. It also
+    removes the dates still carried by the change-feed events of erased people (a CCCD expires
+    on its holder's birthday). The audit log gains one `subject.erase.repair` entry with the
+    counts. Safe to run any time, as often as you like: a second run finds nothing.
+
+    Example: sohoa subjects repair-erasures --dry-run ; sohoa subjects repair-erasures --by an
+    """
+    from loaders import principals
+    from sohoa.pipeline.erasure import repair_erasures as repair
+
+    runtime = open_runtime()
+    principal_id = None
+    if by:
+        with runtime.session() as session:
+            principal = principals.by_name(session, by)
+            if principal is None:
+                fail(f"no account named {by!r}", "list accounts with `sohoa accounts list`")
+            principal_id = principal.id
+    try:
+        report = repair(runtime, principal_id, dry_run=dry_run)
+    except StepError as exc:
+        fail(str(exc), "fix the cause (a store or database outage?) and run it again")
+    title = "Sẽ dọn (chạy thử, chưa xóa gì)" if dry_run else "Đã dọn dữ liệu bị ghi lại"
+    table = Table(title=title)
+    table.add_column("")
+    table.add_column("Số lượng", justify="right")
+    for name, count in report.counts().items():
+        table.add_row(_REPAIR_LABELS.get(name, name), str(count))
+    console.print(table)

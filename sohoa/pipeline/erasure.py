@@ -22,6 +22,12 @@ finishes the job:
 Running the command again with the subject's public id (the old number no longer finds them)
 repeats steps 3 and 4 for the documents the first erasure recorded, so a crash after the commit is
 finished by a re-run. Logs name the subject by public id only, never by number or name.
+
+**Erasure is sticky** (DESIGN.md): intake, processing, `quarantine retry` and `reprocess` ask
+`loaders.erasure.erasure_marks` (by content hash) before they store or read a file again; this
+module says what must then not exist (`clear_written_back`). Working copies left by killed
+processes (`sohoa.pipeline.workdir`) are swept here too. `repair_erasures` (`sohoa subjects
+repair-erasures`) removes what runs wrote back before erasure was sticky.
 """
 
 from __future__ import annotations
@@ -31,14 +37,19 @@ import logging
 from dataclasses import dataclass
 
 from loaders.erasure import (
+    ERASED_ONLY,
     ErasureResult,
     FileCopy,
     documents_only_about,
     erase_subject,
+    erasure_marks,
     file_copies,
     find_person,
+    scrub_event_dates,
+    scrub_listings,
 )
 from loaders.journal import audit
+from sohoa.pipeline import workdir
 from sohoa.pipeline.errors import step_boundary
 from sohoa.pipeline.sources import STORE_SOURCE_PREFIX
 from sohoa.runtime import Runtime
@@ -47,6 +58,13 @@ from storage import ObjectNotFound, ObjectStore, layout
 log = logging.getLogger(__name__)
 
 STORE_AUDIT_ACTION = "subject.erase.store"
+REPAIR_AUDIT_ACTION = "subject.erase.repair"
+# A file naming only erased people, met again (intake, processing, a retry): skipped, and why.
+ERASED_CODE = "erased_subject"
+ERASED_MESSAGE = (
+    "Tệp này chỉ chứa dữ liệu của người đã được xóa theo yêu cầu (Nghị định 13/2023/NĐ-CP): "
+    "không lưu và không xử lý lại. Không cần làm gì thêm; nên xóa tệp khỏi thư mục nguồn."
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,7 @@ def erase_subject_everywhere(
             session, key_or_public_id=public_id, principal_id=principal_id, reason=reason
         )
     with step_boundary("erase: store"):
+        workdir.sweep()  # copies left by killed runs may be theirs
         with runtime.session() as session:
             quarantined = file_copies(session, result.owned_sha256s)
         originals = sum(_delete(store, layout.original(s)) for s in result.owned_sha256s)
@@ -180,3 +199,92 @@ def _delete_prefix(store: ObjectStore, prefix: str) -> int:
     for key in keys:
         store.delete(key)
     return len(keys)
+
+
+def clear_written_back(runtime: Runtime, sha256: str, mark: str) -> int:
+    """Delete what must not exist for a file an erasure touched: every derived object (OCR text,
+    extraction, page images) and, for a file naming only erased people, its original. Returns
+    the objects deleted (0 when nothing had been written back)."""
+    store = runtime.store
+    deleted = _delete_prefix(store, layout.derived(sha256, ""))
+    if mark == ERASED_ONLY:
+        deleted += _delete(store, layout.original(sha256))
+    return deleted
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What `repair_erasures` found and removed (counts only: safe to print and to log)."""
+
+    files_checked: int  # files an erasure touched
+    originals_deleted: int
+    derived_deleted: int
+    quarantine_deleted: int
+    listings_scrubbed: int  # batch rows naming such a file, written after its erasure
+    events_scrubbed: int  # change events of erased people that still carried a date
+    working_dirs_removed: int  # temporary copies left by processes that are gone
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def repair_erasures(
+    runtime: Runtime, principal_id: int | None = None, *, dry_run: bool = False
+) -> RepairReport:
+    """Remove what runs made before erasure was sticky brought back for erased people: originals
+    of files naming only them, derived objects of every file an erasure touched, quarantine
+    copies, names and manifest rows of later batch listings, dates in their change events, and
+    working copies of killed runs. Idempotent; `dry_run` counts without changing anything."""
+    store = runtime.store
+    with step_boundary("repair: find erased files"), runtime.session() as session:
+        marks = erasure_marks(session)
+        copies = file_copies(session, [s for s, m in marks.items() if m == ERASED_ONLY])
+    with step_boundary("repair: store"):
+        originals = derived = quarantine = 0
+        for sha256, mark in sorted(marks.items()):
+            derived_keys = [i.key for i in store.list(layout.derived(sha256, ""))]
+            original = mark == ERASED_ONLY and store.exists(layout.original(sha256))
+            derived += len(derived_keys)
+            originals += int(original)
+            if not dry_run:
+                clear_written_back(runtime, sha256, mark)
+        for copy in copies:
+            keys = [layout.quarantine(copy.batch, copy.sha256)]
+            keys.append(layout.quarantine_reason(copy.batch, copy.sha256))
+            found = [k for k in keys if store.exists(k)]
+            quarantine += len(found)
+            if not dry_run:
+                for key in found:
+                    store.delete(key)
+        swept = 0 if dry_run else workdir.sweep().removed
+    with step_boundary("repair: warehouse"), runtime.session() as session:
+        listings = scrub_listings(session, marks)
+        events = scrub_event_dates(session)
+        if dry_run:
+            session.rollback()
+        else:
+            audit(
+                session,
+                REPAIR_AUDIT_ACTION,
+                principal_id=principal_id,
+                detail={
+                    "files_checked": len(marks),
+                    "originals_deleted": originals,
+                    "derived_deleted": derived,
+                    "quarantine_deleted": quarantine,
+                    "listings_scrubbed": listings,
+                    "events_scrubbed": events,
+                    "working_dirs_removed": swept,
+                },
+            )
+    report = RepairReport(
+        files_checked=len(marks),
+        originals_deleted=originals,
+        derived_deleted=derived,
+        quarantine_deleted=quarantine,
+        listings_scrubbed=listings,
+        events_scrubbed=events,
+        working_dirs_removed=swept,
+    )
+    log.info("repair of erasures (dry run=%s): %s", dry_run, report.counts())
+    return report

@@ -5,7 +5,9 @@ original exactly as processing saw it (the same render or decode, `extractors.pa
 so the word boxes in `ocr.json` fit it, and then stored, so it is rendered once. `ocr.json` says
 how (`page_images`: the render DPI and pixel limit used, and the pages whose image was stored at
 processing because it cannot be rebuilt: turned upright by orientation detection). Nothing is
-rebuilt without `ocr.json` or the original (erased or expired documents stay without images).
+rebuilt without `ocr.json` or the original (erased or expired documents stay without images), and
+nothing is shown of a file an erasure touched: its page still shows the erased person (DESIGN.md,
+"Erasure is sticky"), so even an image a run wrote back before that rule is not served.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ from __future__ import annotations
 import io
 import json
 import logging
-import tempfile
 import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -41,6 +41,11 @@ def encode_png(image: Image.Image) -> bytes:
 def page_image_png(runtime: Runtime, sha256: str, number: int) -> bytes | None:
     """The PNG of page `number` of a document: stored, or rendered now from its original (and
     then stored). None when there is no such page or it cannot be shown any more."""
+    from loaders.erasure import erasure_mark
+
+    with runtime.session() as session:
+        if erasure_mark(session, sha256) is not None:
+            return None
     store = runtime.store
     key = layout.page_image(sha256, number)
     try:
@@ -84,6 +89,7 @@ def _rebuildable(ocr: dict[str, Any], page: dict[str, Any]) -> bool:
 def _render(runtime: Runtime, sha256: str, number: int, info: dict[str, Any]) -> Image.Image | None:
     from extractors.errors import InputDocumentError
     from extractors.pages import render_page
+    from sohoa.pipeline import workdir
     from sohoa.pipeline.process import read_options
 
     options = read_options(runtime.settings)
@@ -92,9 +98,9 @@ def _render(runtime: Runtime, sha256: str, number: int, info: dict[str, Any]) ->
         render_dpi=int(info.get("render_dpi", options.render_dpi)),
         max_image_pixels=int(info.get("max_image_pixels", options.max_image_pixels)),
     )
-    with tempfile.TemporaryDirectory(prefix="sohoa-page-") as tmp:
+    with workdir.scratch("page-") as tmp:
         try:
-            local = runtime.store.download(layout.original(sha256), Path(tmp) / "original")
+            local = runtime.store.download(layout.original(sha256), tmp / "original")
         except ObjectNotFound:
             return None
         try:

@@ -7,6 +7,17 @@ most of which nobody opens. A page turned upright by orientation detection is st
 
 Pure work on the store; the warehouse is touched only to record the outcome. A cached extraction
 whose options fingerprint matches is reused, so a re-run costs a read, not an OCR.
+
+Erasure is sticky (DESIGN.md): the warehouse is asked first whether an erasure touched the file
+(by content hash). One naming only erased people is not processed (`skipped`); one shared with
+people who remain is read for them, but nothing derived from it is written — no `ocr.json`, page
+image or `extraction.json` — and its extraction travels in the outcome, to be loaded at once
+(`sohoa.pipeline.steps.record_outcome`), where the erased slot's fields stay tombstoned. The
+question is asked again after writing, so an erasure that lands mid-file leaves nothing behind.
+
+A page that outruns `SOHOA_OCR_TIMEOUT_SECONDS` quarantines its file (`ocr_timeout`, the page and
+the limit in the reason): the time-out is the page's, not an outage, so it is never retried as
+one; `sohoa quarantine retry --timeout N` gives one file longer.
 """
 
 from __future__ import annotations
@@ -14,9 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +34,16 @@ from PIL import Image
 
 from extractors.content import require_text
 from extractors.document import EXTRACTOR_VERSION, extract
-from extractors.errors import ExtractionError, InputDocumentError
+from extractors.errors import ExtractionError, OcrTimeout
 from extractors.ocr import OcrEngine, get_engine
 from extractors.options import ReadOptions
 from extractors.reading import read_pages
 from extractors.records import PageSource, PageText
 from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
+from loaders.erasure import ERASED_ONLY, SHARED_WITH_ERASED, erasure_mark
+from sohoa.pipeline import workdir
+from sohoa.pipeline.erasure import ERASED_CODE, ERASED_MESSAGE, clear_written_back
 from sohoa.pipeline.page_images import encode_png
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.runtime import Runtime
@@ -49,7 +62,7 @@ class FileOutcome:
     """What processing one file did; plain values only (it crosses process boundaries)."""
 
     sha256: str
-    status: str  # "processed" | "quarantined"
+    status: str  # "processed" | "quarantined" | "skipped" (names only erased people)
     cached: bool = False
     pages: int = 0
     ocr_pages: int = 0
@@ -59,19 +72,44 @@ class FileOutcome:
     doc_type: str = ""
     reason_code: str = ""
     reason_message: str = ""
+    # A file shared with an erased person: its extraction (`Extraction.to_dict()`), never written
+    # to the store; the caller loads it straight away.
+    extraction: dict[str, Any] | None = None
+    options_fingerprint: str = ""
 
     def stats(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k not in ("sha256", "status")}
+        hidden = ("sha256", "status", "extraction", "options_fingerprint")
+        return {k: v for k, v in asdict(self).items() if k not in hidden}
 
 
-def read_options(settings: Settings, *, lang: str | None = None) -> ReadOptions:
+def read_options(
+    settings: Settings, *, lang: str | None = None, ocr_timeout: int | None = None
+) -> ReadOptions:
+    """`ocr_timeout` (seconds per page) overrides the setting for one file (a person's retry)."""
     return ReadOptions(
         lang=lang or settings.ocr_lang,
         render_dpi=settings.render_dpi,
         max_pages=settings.max_pages,
         max_image_pixels=settings.max_image_pixels,
-        ocr_timeout=settings.ocr_timeout_seconds,
+        ocr_timeout=ocr_timeout or settings.ocr_timeout_seconds,
     )
+
+
+def what_the_run_does(exc: ExtractionError) -> str:
+    """What `sohoa run` does with a file that fails so (for `sohoa ocr`/`extract`, so what they
+    say matches the run)."""
+    if exc.retryable:
+        return (
+            "`sohoa run` would stop and try again later (a machine problem, not the file's): "
+            "fix it, then run the batch again"
+        )
+    hint = f"`sohoa run` would put this file in quarantine as `{exc.reason_code}` and go on"
+    if isinstance(exc, OcrTimeout):
+        hint += (
+            "; to give it longer, set SOHOA_OCR_TIMEOUT_SECONDS for this command, and after a run "
+            "use `sohoa quarantine retry SHA256 --timeout SECONDS`"
+        )
+    return hint
 
 
 def options_fingerprint(options: ReadOptions, hint: str | None) -> str:
@@ -99,12 +137,21 @@ def process_file(
     hint: str | None = None,
     lang: str | None = None,
     reprocess: bool = False,
+    ocr_timeout: int | None = None,
 ) -> FileOutcome:
-    """Read and extract one original. Bad input is quarantined (returned, not raised); store
-    outages and engine time-outs raise (retryable)."""
-    options = read_options(runtime.settings, lang=lang)
+    """Read and extract one original. Bad input, and a page over the OCR time limit, is
+    quarantined (returned, not raised); store outages raise (retryable). A file an erasure
+    touched is skipped or processed without a trace in the store (see the module docstring)."""
+    mark = _erasure_mark(runtime, sha256)
+    if mark == ERASED_ONLY:
+        clear_written_back(runtime, sha256, mark)
+        return _skipped(sha256)
+    withheld = mark == SHARED_WITH_ERASED
+    if withheld:
+        clear_written_back(runtime, sha256, mark)  # what a run before erasure was sticky wrote
+    options = read_options(runtime.settings, lang=lang, ocr_timeout=ocr_timeout)
     fingerprint = options_fingerprint(options, hint)
-    if not reprocess:
+    if not reprocess and not withheld:
         cached = load_cached(runtime, sha256)
         if cached and cached.get("options_fingerprint") == fingerprint:
             stats = cached.get("stats", {})
@@ -118,17 +165,15 @@ def process_file(
 
     started = time.perf_counter()
     engine = get_engine(options.engine)  # one per file: reading and the second readings share it
-    with tempfile.TemporaryDirectory(prefix="sohoa-proc-") as tmp:
-        local = runtime.store.download(layout.original(sha256), Path(tmp) / "original")
+    with workdir.scratch("proc-") as tmp:
+        local = runtime.store.download(layout.original(sha256), tmp / "original")
+        images: dict[int, Image.Image] = {}
         try:
-            pages, images = _read_pages(runtime, sha256, local, options, engine)
+            pages, images = _read_pages(runtime, sha256, local, options, engine, store=not withheld)
             require_text(pages)
             signatures = read_signatures(local)  # a property of the file, not of its pages
-        except InputDocumentError as exc:
-            quarantine_file(runtime, batch, sha256, local, exc.reason_code, exc.message, exc.detail)
-            return FileOutcome(
-                sha256, "quarantined", reason_code=exc.reason_code, reason_message=exc.message
-            )
+            extraction = extract(pages, sha256=sha256, hint=hint)
+            extraction = finish_extraction(extraction, pages, images, engine, signatures)
         except ExtractionError as exc:
             if exc.retryable:
                 raise
@@ -136,10 +181,8 @@ def process_file(
             return FileOutcome(
                 sha256, "quarantined", reason_code=exc.reason_code, reason_message=exc.message
             )
-
-    extraction = extract(pages, sha256=sha256, hint=hint)
-    extraction = finish_extraction(extraction, pages, images, engine, signatures)
-    images.clear()
+        finally:
+            images.clear()  # page images go as soon as the second readings are done
     outcome = FileOutcome(
         sha256=sha256,
         status="processed",
@@ -148,36 +191,63 @@ def process_file(
         text_pages=sum(p.source is PageSource.TEXT_LAYER for p in pages),
         seconds=round(time.perf_counter() - started, 3),
         ocr_seconds=round(sum(p.seconds for p in pages if p.source is PageSource.OCR), 3),
-        doc_type=extraction.doc_type,
+        doc_type=str(extraction.doc_type),
     )
-    record = {
-        "options_fingerprint": fingerprint,
-        "stats": outcome.stats(),
-        "extraction": extraction.to_dict(),
-    }
-    runtime.store.put_bytes(
-        layout.extraction_json(sha256),
-        json.dumps(record, ensure_ascii=False).encode(),
-        content_type="application/json",
-    )
+    if not withheld:
+        record = {
+            "options_fingerprint": fingerprint,
+            "stats": outcome.stats(),
+            "extraction": extraction.to_dict(),
+        }
+        runtime.store.put_bytes(
+            layout.extraction_json(sha256),
+            json.dumps(record, ensure_ascii=False).encode(),
+            content_type="application/json",
+        )
+        # An erasure committed while this file was read: take back what was just written.
+        mark = _erasure_mark(runtime, sha256)
+        if mark is not None:
+            clear_written_back(runtime, sha256, mark)
+            if mark == ERASED_ONLY:
+                return _skipped(sha256)
+            withheld = True
+    if withheld:
+        outcome = replace(outcome, extraction=extraction.to_dict(), options_fingerprint=fingerprint)
     log.info(
-        "processed sha256=%s type=%s pages=%d ocr=%d text=%d seconds=%.2f",
+        "processed sha256=%s type=%s pages=%d ocr=%d text=%d seconds=%.2f%s",
         sha256[:12],
         outcome.doc_type,
         outcome.pages,
         outcome.ocr_pages,
         outcome.text_pages,
         outcome.seconds,
+        " (shared with an erased person: nothing derived stored)" if withheld else "",
     )
     return outcome
 
 
+def _erasure_mark(runtime: Runtime, sha256: str) -> str | None:
+    with runtime.session() as session:
+        return erasure_mark(session, sha256)
+
+
+def _skipped(sha256: str) -> FileOutcome:
+    return FileOutcome(sha256, "skipped", reason_code=ERASED_CODE, reason_message=ERASED_MESSAGE)
+
+
 def _read_pages(
-    runtime: Runtime, sha256: str, local: Path, options: ReadOptions, engine: OcrEngine
+    runtime: Runtime,
+    sha256: str,
+    local: Path,
+    options: ReadOptions,
+    engine: OcrEngine,
+    *,
+    store: bool = True,
 ) -> tuple[list[PageText], dict[int, Image.Image]]:
     """Every page's words (in `ocr.json`, with what the review UI needs to rebuild each page's
     image); the OCR images of the first KEEP_IMAGES_OF_PAGES pages are returned for the re-read
-    steps. A page image that cannot be rebuilt from the original (turned upright) is stored."""
+    steps. A page image that cannot be rebuilt from the original (turned upright) is stored.
+    `store` False writes nothing (a file shared with an erased person)."""
     pages: list[PageText] = []
     images: dict[int, Image.Image] = {}
     stored: list[int] = []
@@ -185,7 +255,7 @@ def _read_pages(
         page = read.text
         if read.image is not None and page.number <= KEEP_IMAGES_OF_PAGES:
             images[page.number] = read.image
-        if read.turned and read.image is not None:
+        if store and read.turned and read.image is not None:
             runtime.store.put_bytes(
                 layout.page_image(sha256, page.number),
                 encode_png(read.image),
@@ -193,6 +263,8 @@ def _read_pages(
             )
             stored.append(page.number)
         pages.append(page)
+    if not store:
+        return pages, images
     runtime.store.put_bytes(
         layout.ocr_json(sha256),
         json.dumps(

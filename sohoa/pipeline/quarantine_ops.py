@@ -1,9 +1,10 @@
 """Working the quarantine without the Airflow UI: list, retry, release (`sohoa quarantine …`).
 
 - **list**: the files set aside, with their batch, original name (from the warehouse) and reason.
-- **retry**: process a quarantined file again (after a fix, or with another language or type) and
-  load it when it now works; its quarantine copy goes, the original stays. Still failing: it stays
-  in quarantine with the new reason.
+- **retry**: process a quarantined file again (after a fix, or with another language or type, or
+  with more time per page for an `ocr_timeout`) and load it when it now works; its quarantine copy
+  goes, the original stays. Still failing: it stays in quarantine with the new reason. A file
+  naming only erased people is not redone (it becomes `skipped`).
 - **release**: a person decides a file will never be a document (a blank page, a photo scanned by
   mistake): the file's row in the batch becomes `released` — kept, so the batch still accounts for
   every file, with its last reason — its quarantine copy and reason are deleted from the store, and
@@ -67,14 +68,26 @@ def retry(
     batch: str | None = None,
     lang: str | None = None,
     hint: str | None = None,
+    ocr_timeout: int | None = None,
 ) -> list[RedoResult]:
     """Retry one quarantined file (by sha256 prefix, optionally within `batch`) or every
-    quarantined file of `batch`; refresh the batch reports; return what became of each."""
+    quarantined file of `batch`; refresh the batch reports; return what became of each.
+    `ocr_timeout` gives each page of these files that many seconds (an `ocr_timeout` file)."""
     if sha256 is None and batch is None:
         raise PermanentStepError("name a file (SHA256) or a batch (--batch) to retry")
+    if ocr_timeout is not None and ocr_timeout < 1:
+        raise PermanentStepError("--timeout is a number of seconds per page, at least 1")
     targets = _resolve(runtime, sha256, batch, status=FileStatus.QUARANTINED)
     results = [
-        redo_file(runtime, b, s, lang=lang, hint=hint, action="quarantine.retry")
+        redo_file(
+            runtime,
+            b,
+            s,
+            lang=lang,
+            hint=hint,
+            action="quarantine.retry",
+            ocr_timeout=ocr_timeout,
+        )
         for b, s in targets
     ]
     _refresh_reports(runtime, {b for b, _ in targets})

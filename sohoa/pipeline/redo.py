@@ -7,21 +7,26 @@ warehouse. A file that still fails goes back to quarantine with its new reason.
 
 Files set aside at intake (not a PDF or image, empty, …) never reached `originals/`; their only
 copy is the quarantine one, so it is sniffed again first and kept as an original once it passes.
+
+Erasure is sticky: a file naming only erased people is not redone (`skipped`, with why) and its
+quarantine copy is never made an original again; one shared with an erased person is read again
+for the others, and loaded straight from memory (nothing derived from it is stored).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from extractors.errors import InputDocumentError
 from extractors.sniff import sniff
 from loaders import batches
+from loaders.erasure import ERASED_ONLY, TOMBSTONE, erasure_mark
 from loaders.errors import NotFound
 from loaders.journal import audit
+from sohoa.pipeline import workdir
+from sohoa.pipeline.erasure import ERASED_CODE, ERASED_MESSAGE, clear_written_back
 from sohoa.pipeline.errors import PermanentStepError, step_boundary
 from sohoa.pipeline.load import load_file
 from sohoa.pipeline.quarantine import quarantine_file
@@ -39,7 +44,7 @@ class RedoResult:
 
     batch: str
     sha256: str
-    status: str  # "loaded" | "quarantined"
+    status: str  # "loaded" | "quarantined" | "skipped" (names only erased people)
     reason_code: str = ""
     reason_message: str = ""
     document_id: int | None = None
@@ -54,16 +59,21 @@ def redo_file(
     lang: str | None = None,
     hint: str | None = None,
     action: str = "document.reprocess",
+    ocr_timeout: int | None = None,
 ) -> RedoResult:
     """Process `sha256` of `batch` again from its original and load it if it now works.
 
-    `hint` None keeps the manifest's type hint, if any. `action` names the audit entry."""
+    `hint` None keeps the manifest's type hint, if any. `action` names the audit entry.
+    `ocr_timeout` (seconds per page) gives this file longer than the setting."""
     with step_boundary("redo"), runtime.session() as session:
         rows = batches.find_files(session, sha256, batch=batch)
         if not rows:
             raise NotFound(f"file {sha256[:12]} is not listed in batch {batch!r}")
         manifest_hint = rows[0][1].manifest.get("type_hint")
+        mark = erasure_mark(session, sha256)
     hint = hint or manifest_hint
+    if mark == ERASED_ONLY:
+        return _erased_again(runtime, batch, sha256, action, lang, hint)
     media_type = _restore_original(runtime, batch, sha256)
     if media_type is None:
         with step_boundary("redo"), runtime.session() as session:
@@ -76,15 +86,25 @@ def redo_file(
 
     with step_boundary("redo"), runtime.session() as session:
         batches.reopen_file(session, batch, sha256, media_type=media_type)
-    outcome = process_one(runtime, batch, sha256, hint=hint, lang=lang, reprocess=True)
-    record_outcome(runtime, batch, outcome)
-    if outcome.status == "quarantined":
+    with workdir.owned_tempdir():
+        outcome = process_one(
+            runtime,
+            batch,
+            sha256,
+            hint=hint,
+            lang=lang,
+            reprocess=True,
+            ocr_timeout=ocr_timeout,
+        )
+    loaded = record_outcome(runtime, batch, outcome)
+    if outcome.status in ("quarantined", "skipped"):
         result = RedoResult(
-            batch, sha256, "quarantined", outcome.reason_code, outcome.reason_message
+            batch, sha256, outcome.status, outcome.reason_code, outcome.reason_message
         )
     else:
-        with step_boundary("load"):
-            loaded = load_file(runtime, batch, sha256)
+        if loaded is None:  # shared with an erased person: loaded from memory already
+            with step_boundary("load"):
+                loaded = load_file(runtime, batch, sha256)
         _drop_quarantine_copy(runtime, batch, sha256)
         result = RedoResult(
             batch,
@@ -98,6 +118,23 @@ def redo_file(
     return result
 
 
+def _erased_again(
+    runtime: Runtime, batch: str, sha256: str, action: str, lang: str | None, hint: str | None
+) -> RedoResult:
+    """A file naming only erased people is not redone: what earlier runs put back goes (its
+    original, derived objects, this batch's quarantine copy) and its row says why."""
+    with step_boundary("redo"):
+        clear_written_back(runtime, sha256, ERASED_ONLY)
+        _drop_quarantine_copy(runtime, batch, sha256)
+        with runtime.session() as session:
+            batches.mark_skipped(
+                session, batch, sha256, ERASED_CODE, ERASED_MESSAGE, original_name=TOMBSTONE
+            )
+    result = RedoResult(batch, sha256, "skipped", ERASED_CODE, ERASED_MESSAGE)
+    _audit(runtime, action, result, lang, hint)
+    return result
+
+
 def _restore_original(runtime: Runtime, batch: str, sha256: str) -> str | None:
     """Make sure `originals/<sha256>` exists; return its media type, or None when the file is
     still not a document (its quarantine reason is refreshed)."""
@@ -107,8 +144,8 @@ def _restore_original(runtime: Runtime, batch: str, sha256: str) -> str | None:
             with runtime.session() as session:
                 row = batches.find_files(session, sha256, batch=batch)[0][1]
             return row.media_type or "application/octet-stream"
-        with tempfile.TemporaryDirectory(prefix="sohoa-redo-") as tmp:
-            local = store.download(layout.quarantine(batch, sha256), Path(tmp) / "file")
+        with workdir.scratch("redo-") as tmp:
+            local = store.download(layout.quarantine(batch, sha256), tmp / "file")
             try:
                 media_type = str(sniff(local))
             except InputDocumentError as exc:
@@ -157,6 +194,7 @@ def reprocess_files(
     batch: str | None = None,
     lang: str | None = None,
     hint: str | None = None,
+    ocr_timeout: int | None = None,
 ) -> list[RedoResult]:
     """`sohoa reprocess`: resolve each sha256 (or prefix of 6+ digits) to one file, recorded in
     `batch` or else in the latest batch that lists it, and redo it. Every name is checked before
@@ -175,7 +213,9 @@ def reprocess_files(
                 raise PermanentStepError(f"{given[:12]} names {what}{where}")
             name, row = rows[-1]  # the latest batch that lists it
             targets.append((name, row.sha256))
-    results = [redo_file(runtime, b, s, lang=lang, hint=hint) for b, s in targets]
+    results = [
+        redo_file(runtime, b, s, lang=lang, hint=hint, ocr_timeout=ocr_timeout) for b, s in targets
+    ]
     for name in sorted({b for b, _ in targets}):
         with step_boundary("report"):
             save_report(runtime, build_report(runtime, name))

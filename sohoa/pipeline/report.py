@@ -15,9 +15,9 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
+from extractors.doctypes import label as doc_type_label
 from loaders.batch_report import run_summary
 from sohoa.runtime import Runtime
-from extractors.doctypes import label as doc_type_label
 from storage import ObjectNotFound, layout
 
 
@@ -40,6 +40,7 @@ def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[
         "cached": summary["cached"],
         "loaded": summary["loaded"],
         "quarantined": len(summary["quarantined"]),
+        "skipped": len(summary["skipped"]),
         "needs_review": summary["documents"]["needs_review"],
         "resumed_run": summary["resumed_run"],
     }
@@ -49,7 +50,7 @@ def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[
 def without_names(report: dict[str, Any]) -> dict[str, Any]:
     """The report as stored: file names removed, counts kept."""
     clean = copy.deepcopy(report)
-    for item in clean.get("quarantined", []):
+    for item in [*clean.get("quarantined", []), *clean.get("skipped", [])]:
         item.pop("name", None)
     clean["manifest_missing"] = len(clean.get("manifest_missing", []))
     return clean
@@ -91,6 +92,8 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
     head.add_row("  dùng lại kết quả đã lưu (không OCR lại)", str(counts["cached"]))
     head.add_row("Tài liệu đã nạp vào kho trong lần chạy này", str(counts["loaded"]))
     head.add_row("Tệp bị cách ly", str(counts["quarantined"]))
+    if counts.get("skipped"):
+        head.add_row("Mục bỏ qua (không đọc, có lý do)", str(counts["skipped"]))
     head.add_row("Trang OCR / trang lấy từ lớp văn bản", f"{pages['ocr']} / {pages['text_layer']}")
     spp = report.get("seconds_per_page")
     head.add_row("Giây mỗi trang", f"{spp:.2f}" if spp is not None else "—")
@@ -112,8 +115,17 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
         q.add_column("Tệp")
         q.add_column("Lý do")
         for item in report["quarantined"]:
-            q.add_row(item.get("name") or item["sha256"][:12], item["message"])
+            q.add_row(_shown_name(item), item["message"])
         parts.append(q)
+    if report.get("skipped"):
+        skipped = Table(title="Mục bỏ qua và lý do", show_edge=False)
+        skipped.add_column("Mục")
+        skipped.add_column("Lý do")
+        for item in report["skipped"]:
+            skipped.add_row(_shown_name(item), item["message"])
+        parts.append(skipped)
+    for problem in report.get("manifest_problems") or []:
+        parts.append(f"[yellow]manifest.csv:[/] {problem['message']}")
     missing = report.get("manifest_missing") or []
     if missing:
         shown = ", ".join(missing) if isinstance(missing, list) else str(missing)
@@ -131,3 +143,9 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
         )
     title = f"Báo cáo lô [bold]{report['batch']}[/] — lần chạy #{report['run']}"
     console.print(Panel(Group(*parts), title=title, expand=False))
+
+
+def _shown_name(item: dict[str, Any]) -> str:
+    """The entry's name for the person at the console; a short hash when the stored report has
+    no names; the tombstone for a file naming only erased people (never its name)."""
+    return item.get("name") or (item.get("sha256") or "")[:12] or "—"

@@ -10,6 +10,10 @@ imports are taken when needed: this module imports nearly nothing, so that the w
 can be started before the warehouse stack is imported (its own imports then overlap them and
 intake); the processing stack (OCR, extractors, PDF and image libraries, the bulk loader) is
 imported only when there is something to process or load.
+
+Working copies (downloaded originals, pages handed to Tesseract) live under one directory per
+process (`sohoa.pipeline.workdir`); a run first removes those of processes that are gone (a run
+killed with kill -9), never those of a run still alive.
 """
 
 from __future__ import annotations
@@ -47,9 +51,11 @@ _worker_runtime: Runtime | None = None
 def _init_worker(settings: Settings, log_level: int) -> None:
     """Each worker process: its own store and database handles, the parent's log level."""
     global _worker_runtime
+    from sohoa.pipeline import workdir
     from sohoa.runtime import Runtime
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    workdir.adopt_tempdir()  # its copies in its own directory, found if it is killed
     logging.basicConfig(
         level=log_level,
         format="%(asctime)s %(levelname)s %(processName)s %(name)s: %(message)s",
@@ -117,6 +123,25 @@ def run_batch(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Digitize `source` as `batch`; return the report (also saved at `reports/<batch>.json`)."""
+    from multiprocessing import util as mp_util
+
+    from sohoa.pipeline import workdir
+
+    workdir.sweep()  # copies left by killed runs (their lock is free); never a live run's
+    mp_util.get_temp_dir()  # the fork server's socket stays in the system's temp, not in ours
+    with workdir.owned_tempdir():
+        return _run_batch(runtime, source, batch, workers, reprocess, lang, progress)
+
+
+def _run_batch(
+    runtime: Runtime,
+    source: str,
+    batch: str,
+    workers: int | None,
+    reprocess: bool,
+    lang: str | None,
+    progress: Progress | None,
+) -> dict[str, Any]:
     tick: Progress = progress or (lambda stage, done, total: None)
     workers = workers or default_workers(runtime.settings)
     if reprocess or _looks_new(runtime, batch):  # before the imports below (~0.3 s)

@@ -10,7 +10,11 @@ import logging
 from collections import Counter
 from typing import Any
 
+from extractors.records import Extraction
 from loaders import batches
+from loaders.erasure import TOMBSTONE
+from loaders.load import LoadResult, load_extraction
+from sohoa.pipeline import workdir
 from sohoa.pipeline.errors import step_boundary
 from sohoa.pipeline.intake import intake
 from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE, load_files
@@ -32,25 +36,48 @@ def intake_step(
     sha256s: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Register the source's files; return one reference per chunk of work. `sha256s` (non-empty)
-    redoes exactly those files of the batch."""
-    result = intake(
-        runtime,
-        open_source(source, runtime.settings),
-        batch,
-        reprocess=reprocess,
-        only=sha256s or None,
-    )
+    redoes exactly those files of the batch. Working copies left by killed processes go first."""
+    workdir.sweep()
+    with workdir.owned_tempdir():
+        result = intake(
+            runtime,
+            open_source(source, runtime.settings),
+            batch,
+            reprocess=reprocess,
+            only=sha256s or None,
+        )
     return result.chunk_refs()
 
 
-def record_outcome(runtime: Runtime, batch: str, outcome: FileOutcome) -> None:
+def record_outcome(runtime: Runtime, batch: str, outcome: FileOutcome) -> LoadResult | None:
+    """Write what processing did to the file's batch row. A file shared with an erased person
+    comes with its extraction (nothing of it was stored): it is loaded now, in the same
+    transaction, and the load's result returned."""
     with step_boundary("record outcome"), runtime.session() as session:
         if outcome.status == "quarantined":
             batches.mark_quarantined(
                 session, batch, outcome.sha256, outcome.reason_code, outcome.reason_message
             )
+        elif outcome.status == "skipped":
+            batches.mark_skipped(
+                session,
+                batch,
+                outcome.sha256,
+                outcome.reason_code,
+                outcome.reason_message,
+                original_name=TOMBSTONE,  # it names only erased people: so may its name
+            )
         else:
             batches.mark_processed(session, batch, outcome.sha256, outcome.stats())
+            if outcome.extraction is not None:
+                return load_extraction(
+                    session,
+                    Extraction.from_dict(outcome.extraction),
+                    batch=batch,
+                    options_fingerprint=outcome.options_fingerprint,
+                    auto_verify_confidence=runtime.settings.auto_verify_at,
+                )
+    return None
 
 
 def process_one(
@@ -61,12 +88,21 @@ def process_one(
     hint: str | None = None,
     lang: str | None = None,
     reprocess: bool = False,
+    ocr_timeout: int | None = None,
 ) -> FileOutcome:
     """Process one file, translating errors: a file that breaks the code is quarantined (the batch
-    goes on), an outage is raised as retryable."""
+    goes on), an outage is raised as retryable. `ocr_timeout` overrides the per-page limit."""
     with step_boundary("process"):
         try:
-            return process_file(runtime, batch, sha256, hint=hint, lang=lang, reprocess=reprocess)
+            return process_file(
+                runtime,
+                batch,
+                sha256,
+                hint=hint,
+                lang=lang,
+                reprocess=reprocess,
+                ocr_timeout=ocr_timeout,
+            )
         except Exception as exc:
             if getattr(exc, "retryable", False):
                 raise
@@ -99,10 +135,12 @@ def process_chunk(
             for f in batches.files_in_chunk(session, batch, chunk)
         ]
     counts: Counter[str] = Counter()
+    workdir.sweep()
     for sha256, file_hint in todo:
-        outcome = process_one(
-            runtime, batch, sha256, hint=file_hint or hint, lang=lang, reprocess=reprocess
-        )
+        with workdir.owned_tempdir():
+            outcome = process_one(
+                runtime, batch, sha256, hint=file_hint or hint, lang=lang, reprocess=reprocess
+            )
         record_outcome(runtime, batch, outcome)
         counts[outcome.status] += 1
         counts["cached"] += outcome.cached

@@ -78,7 +78,8 @@ def test_tesseract_errors_are_translated(
             Image.new("L", (50, 50), 255), lang="vie", timeout=5
         )
     assert text in err.value.message
-    assert err.value.retryable is (expected is OcrTimeout)
+    # Nothing the engine says is an outage: a time-out is the page's (issue 14), retried in vain.
+    assert err.value.retryable is False
 
 
 def test_the_helper_reads_the_same_words_as_the_command_line(real: Path) -> None:
@@ -103,7 +104,7 @@ def test_helper_errors_are_translated_and_it_restarts(real: Path) -> None:
     assert "ngôn ngữ" in missing.value.message and not missing.value.retryable
     with pytest.raises(OcrTimeout) as late:
         engine.recognize(image.resize((image.width * 3, image.height * 3)), lang="vie", timeout=0)
-    assert late.value.retryable
+    assert not late.value.retryable  # the page's, not the machine's: its file is set aside
     helper = tesseract_module._shared_helper()
     assert helper is not None
     helper._proc.kill()  # a crash while idle: the next page starts a new helper

@@ -80,6 +80,7 @@ def test_chunks_statuses_and_report(session: Session) -> None:
         "processed": 3,
         "loaded": 1,
         "quarantined": 1,
+        "skipped": 0,
     }
     assert report["quarantined"] == [
         {

@@ -144,16 +144,16 @@ def test_rerun_reads_loaded_files_in_place_and_still_sees_what_changed(
     """A re-run recognises the files it loaded by hashing them where they are (no copy, no
     workers); a changed manifest row or a lost original still takes the full path."""
     from sohoa.pipeline import run as run_module
-    from sohoa.pipeline.sources import FolderSource
+    from sohoa.pipeline.sources import FolderSource, SourceFile
 
     run_batch(runtime, str(batch_folder), "lo-1", workers=1)
     before = _counts(runtime)
     fetched: list[str] = []
     real_fetch = FolderSource.fetch
 
-    def counting_fetch(self: FolderSource, name: str, dest: Path) -> Path:
-        fetched.append(name)
-        return real_fetch(self, name, dest)
+    def counting_fetch(self: FolderSource, item: SourceFile, dest: Path) -> Path:
+        fetched.append(item.name)
+        return real_fetch(self, item, dest)
 
     started: list[int] = []
     monkeypatch.setattr(FolderSource, "fetch", counting_fetch)

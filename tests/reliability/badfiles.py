@@ -98,3 +98,27 @@ def many_page_pdf(path: Path, pages: int, seed: int = 9) -> Path:
         c.showPage()
     c.save()
     return path
+
+
+# Vietnamese words without marks (Pillow's built-in font has none); what they say does not matter.
+_DENSE_TEXT = (
+    "so ho khau giay khai sinh nguyen van an thuong tru phuong quan ha noi ngay thang nam can "
+    "cuoc cong dan ho ten que quan noi cu tru dan toc ton giao"
+)
+
+
+def dense_text_page(path: Path, width: int, height: int, seed: int = 14) -> Path:
+    """A page packed edge to edge with 18-px text (a dense register, a page of fine print): OCR of
+    it takes far longer than of any ordinary page. Pillow's own font: nothing read outside."""
+    from PIL import ImageFont
+
+    rng = random.Random(seed)
+    words = _DENSE_TEXT.split()
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=18)
+    for top in range(20, height - 30, 24):
+        line = " ".join(rng.choice(words) for _ in range(width // 55))
+        draw.text((20, top), line, fill=0, font=font)
+    image.save(path)
+    return path

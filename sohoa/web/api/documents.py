@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from fastapi import APIRouter, Request
 
 from loaders import queries
+from loaders.erasure import original_withheld
 from sohoa.runtime import Runtime
 from sohoa.web.api.common import (
     DocumentId,
@@ -35,6 +36,7 @@ from storage.errors import ObjectNotFound, StorageError
 log = logging.getLogger(__name__)
 
 LINK_LIFETIME = timedelta(minutes=5)
+ORIGINAL_WITHHELD_ERASED = "subject_erased"  # `original_withheld`: the scan shows an erased person
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -81,6 +83,8 @@ def get_document(
                 f"no verified document {document_id} valid on {day.isoformat()} "
                 "within this key's scope",
             )
+        # Erasure is sticky: a scan that still shows an erased person goes to no reader.
+        withheld = original_withheld(session, document_id)
         audit_read(
             session,
             request,
@@ -120,5 +124,6 @@ def get_document(
             ],
         ),
         subjects=list(detail.subject_public_ids),
-        original=original_link(runtime, request, detail.sha256),
+        original=None if withheld else original_link(runtime, request, detail.sha256),
+        original_withheld=ORIGINAL_WITHHELD_ERASED if withheld else None,
     )

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from loaders.erasure import original_withheld
 from loaders.errors import NotFound
 from loaders.models import Document, FieldStatus
 from loaders.review_detail import DocumentDetail, document_detail
@@ -16,7 +17,7 @@ from sohoa.web.review import filters as queue_filters
 from sohoa.web.review import labels
 from sohoa.web.review.auth import Refused, Reviewer, audit_page_read, current_reviewer
 from sohoa.web.review.routing import ReviewRoute
-from sohoa.web.review.scans import page_png, page_views
+from sohoa.web.review.scans import SCAN_WITHHELD, page_png, page_views
 from sohoa.web.review.templating import render
 from sohoa.web.runtime import get_runtime
 from storage.errors import ObjectNotFound
@@ -63,18 +64,24 @@ def render_document(
         detail = document_detail(db, document_id)
         check_scope(reviewer, detail.document)
         audit_page_read(db, reviewer, detail)
+        withheld = original_withheld(db, document_id)
     document = detail.document
-    pages = page_views(
-        runtime.store,
-        document.sha256,
-        document.page_count,
-        [(f.name, f.page, f.box) for f in detail.fields],
+    pages = (
+        []  # not even the OCR words: they are the erased person's too
+        if withheld
+        else page_views(
+            runtime.store,
+            document.sha256,
+            document.page_count,
+            [(f.name, f.page, f.box) for f in detail.fields],
+        )
     )
     context: dict[str, Any] = {
         "reviewer": reviewer,
         "detail": detail,
         "document": document,
         "pages": pages,
+        "scan_withheld": SCAN_WITHHELD if withheld else "",
         "selected": selected or first_open_field(detail, after),
         "threshold": runtime.settings.review_threshold,
         "notice": notice,
