@@ -58,7 +58,9 @@ def read_pages_and_images(
                 images[page.number] = image
         return pages, images
     except ExtractionError as exc:
-        fail(exc.message, "`sohoa run` would put this file in quarantine with that reason")
+        from sohoa.pipeline.process import what_the_run_does
+
+        fail(exc.message, what_the_run_does(exc))
 
 
 def ocr(
