@@ -29,6 +29,7 @@ from PIL import Image
 from extractors.handwriting.ink import clean_digits
 from extractors.handwriting.protocol import DigitReader, DigitsRead, ScoredDigitReader
 from extractors.handwriting.tesseract_digits import TesseractDigits, Vote, vote_digits
+from extractors.explain import explain_low_confidence
 from extractors.records import (
     Box,
     Extraction,
@@ -362,7 +363,8 @@ def finish_extraction(
     extraction = _boxed_ids(extraction, pages, images, engine, today)
     if signatures:
         extraction = with_signatures(extraction, signatures)
-    return reread_handwritten(extraction, pages, images, engine)
+    extraction = reread_handwritten(extraction, pages, images, engine)
+    return explain_low_confidence(extraction)  # last: every doubtful value says why
 
 
 def second_card_reading(

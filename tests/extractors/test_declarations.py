@@ -1,5 +1,5 @@
 """Every field an extractor emits is declared by its type: a Vietnamese label, a value kind and
-the slot it feeds. Read on every generated template (text-layer PDFs and scans of two seeds:
+the slot it feeds; and every value below the review threshold carries a finding saying why. Read on every generated template (text-layer PDFs and scans of two seeds:
 fields that only some layouts print, such as a co-owner or a father, come out too), so a field
 added to an extractor without its declaration fails here."""
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractors import doctypes
+from extractors.confidence import REVIEW_THRESHOLD
 from extractors.declaration import DOCUMENT, check_declaration
 from extractors.document import extract
 from extractors.kinds import KINDS
@@ -44,6 +45,7 @@ def test_every_field_an_extractor_emits_is_declared(tmp_path: Path, tesseract: O
                   types=templates, formats=["png"]),
     ]  # fmt: skip
     undeclared: set[str] = set()
+    unexplained: set[str] = set()
     seen: set[tuple[str, str]] = set()
     for info in infos:
         pages, images = [], {}
@@ -57,9 +59,14 @@ def test_every_field_an_extractor_emits_is_declared(tmp_path: Path, tesseract: O
             seen.add((result.doc_type, field.name))
             if declared.field(field.name) is None:
                 undeclared.add(f"{result.doc_type}.{field.name}")
+        explained = {f.field for f in result.findings}
+        for field in result.fields:  # a value below the threshold without a reason is a bug
+            if field.confidence < REVIEW_THRESHOLD and field.name not in explained:
+                unexplained.add(f"{result.doc_type}.{field.name}")
         for ref in result.subjects:  # every subject a document names is a declared slot
             assert declared.slot(ref.role.value) is not None, (result.doc_type, ref.role)
     assert not undeclared, f"fields emitted without a declaration: {sorted(undeclared)}"
+    assert not unexplained, f"values below the threshold with no finding: {sorted(unexplained)}"
     assert {doc_type for doc_type, _ in seen} >= {t.code for t in doctypes.all_types()} - {
         doctypes.UNKNOWN
     }

@@ -30,7 +30,7 @@ ENDPOINTS = [
     (
         "POST",
         "/v1/review/documents/{doc}/fields/full_name/correct",
-        {**LOCK, "value": "X"},
+        {**LOCK, "value": "Trần Văn X"},
         True,
         "steward",
     ),
