@@ -33,6 +33,9 @@ class Document:
     # parts filled in by hand into pre-printed blanks ("number", "day", "month"), as the labels
     # of real scans record them
     handwritten: list[str] = field(default_factory=list)
+    # what makes the page hard, in the real corpus's vocabulary (sohoa/samples/conditions.py):
+    # "stamp_over_signature", "two_line_issuer", "multiline_subject", …, as the page shows them
+    conditions: list[str] = field(default_factory=list)
 
     def normalized_fields(self) -> dict[str, str | None]:
         return {

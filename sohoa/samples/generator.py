@@ -8,13 +8,17 @@ from __future__ import annotations
 import io
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
+from PIL import Image
 
+from sohoa.samples import capture
+from sohoa.samples import conditions as conditions_module
 from sohoa.samples.document import Document
 from sohoa.samples.noise import NOISE_LEVELS, degrade
 from sohoa.samples.render import to_image, to_scan_pdf, to_text_pdf
@@ -67,10 +71,11 @@ def generate(
     *,
     count: int,
     seed: int,
-    noise: Literal["none", "light", "heavy"] = "light",
+    noise: Literal["none", "light", "heavy", "real"] = "light",
     types: Sequence[str] | None = None,
     formats: Sequence[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    conditions: Collection[str] | None = None,
 ) -> list[SampleInfo]:
     """Write `count` documents, `<stem>.truth.json` beside each, and `index.json` into `out_dir`.
 
@@ -80,6 +85,11 @@ def generate(
     ``formats[(i // len(types)) % len(formats)]``, so ``count = len(types) * len(formats)`` covers
     every pair; omitted, a seeded mix. `progress(n)` is called after each sample with the number
     done so far.
+
+    `conditions` (names in sohoa/samples/conditions.py: handwritten_number, stamp_over_signature,
+    phone_photo, …) are turned on for every document that can show them; omitted, the ``real``
+    noise level draws them per document at the real corpus's frequencies, and the other levels
+    turn none on.
     """
     if noise not in NOISE_LEVELS:
         raise ValueError(f"unknown noise level {noise!r}; known: {', '.join(NOISE_LEVELS)}")
@@ -88,6 +98,7 @@ def generate(
     reg = registry()
     chosen_types = _resolve_types(types)
     chosen_formats = _check_formats(formats)
+    forced = conditions_module.check(conditions)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -107,13 +118,27 @@ def generate(
             fmts = list(DEFAULT_FORMAT_WEIGHTS)
             fmt = pick.choices(fmts, weights=list(DEFAULT_FORMAT_WEIGHTS.values()))[0]
 
+        # conditions come from their own generator: a level without them draws what it always did
+        cond_rng = random.Random(f"sohoa-samples:{seed}:{i}:conditions")
+        active = conditions_module.for_page(forced, noise, cond_rng, born_digital=fmt == "pdf_text")
         rng = random.Random(f"sohoa-samples:{seed}:{i}:{name}")
-        doc: Document = reg[name].build(rng)
+        doc = _build(reg[name], rng, active)
         stem = f"{i + 1:04d}_{name}"
         file_name = f"{stem}.{EXTENSIONS[fmt]}"
         path = out_dir / file_name
         truth_path = out_dir / f"{stem}.truth.json"
-        scan = _write(doc, fmt, noise, path, np.random.default_rng([seed, i, 7]))
+        scan = _write(
+            doc,
+            fmt,
+            noise,
+            path,
+            np.random.default_rng([seed, i, 7]),
+            active,
+            np.random.default_rng([seed, i, 11]),
+        )
+        shown = list(doc.conditions)
+        if scan is not None:
+            shown += [c for c in scan.pop("conditions", []) if c not in shown]
 
         truth = {
             "schema": TRUTH_SCHEMA,
@@ -124,6 +149,8 @@ def generate(
             "fields": doc.normalized_fields(),
             "subjects": [s.to_dict() for s in doc.subjects],
             "handwritten": list(doc.handwritten),
+            "conditions": shown,
+            "capture": conditions_module.capture_of(active, fmt),
             "noise": noise if fmt != "pdf_text" else "none",
             "format": fmt,
             "seed": seed,
@@ -164,23 +191,71 @@ def generate(
     return infos
 
 
+def _build(template: ModuleType, rng: random.Random, active: frozenset[str]) -> Document:
+    """With conditions on, a template that declares CONDITIONS draws the page as real ones look,
+    with those of its conditions that are on (maybe none); without, it builds as it always did."""
+    if active and hasattr(template, "CONDITIONS"):
+        doc: Document = template.build(rng, active & template.CONDITIONS)
+    else:
+        doc = template.build(rng)
+    return doc
+
+
 def _write(
-    doc: Document, fmt: str, noise: str, path: Path, nrng: np.random.Generator
+    doc: Document,
+    fmt: str,
+    noise: str,
+    path: Path,
+    nrng: np.random.Generator,
+    active: frozenset[str] = frozenset(),
+    crng: np.random.Generator | None = None,
 ) -> dict[str, Any] | None:
-    """Write the file; return the scan facts (None for a born-digital PDF)."""
+    """Write the file; return the scan facts (None for a born-digital PDF): the skew, and for a
+    photo or a screenshot where the page lies in the picture, and the capture conditions."""
     page = doc.page
     if fmt == "pdf_text":
         path.write_bytes(to_text_pdf(page, title=doc.doc_type))
         return None
-    degraded = degrade(to_image(page), noise, nrng)
-    img = degraded.image
+    crng = crng if crng is not None else np.random.default_rng(0)
+    clean = to_image(page)
+    if "show_through" in active:
+        clean = capture.show_through(clean, crng)
+    low = "low_resolution" in active
+    facts: dict[str, Any]
+    if "phone_photo" in active:
+        shot = capture.phone_photo(clean, crng, low_resolution=low)
+        img, dpi, facts = shot.image, shot.dpi, {"skew_degrees": 0.0, **shot.facts}
+        shown = ["perspective", "uneven_light"]
+    elif "screenshot" in active:
+        # a scanned page shown in a viewer: the scan first (light unless the level says more)
+        level = "light" if noise in ("none", "real") else noise
+        scanned = degrade(clean, level, nrng).image if noise != "none" else clean
+        shot = capture.screenshot(scanned, crng, low_resolution=low)
+        img, dpi, facts = shot.image, shot.dpi, {"skew_degrees": 0.0, **shot.facts}
+        shown = ["interface_around"]
+    else:
+        degraded = degrade(clean, noise, nrng)
+        img, dpi = degraded.image, page.dpi
+        facts = {"skew_degrees": degraded.skew_degrees}
+        shown = []
+        if low:
+            img, scale = capture.shrink(img, crng)
+            dpi = max(30, round(page.dpi * scale))
+            facts.update(scale=round(scale, 4), width=img.width, height=img.height)
+    shown += [c for c in ("low_resolution", "show_through") if c in active]
+    _save(img, fmt, dpi, path)
+    if shown:
+        facts["conditions"] = shown
+    return facts
+
+
+def _save(img: Image.Image, fmt: str, dpi: int, path: Path) -> None:
     if fmt == "png":
-        img.save(path, "PNG", optimize=False, dpi=(page.dpi, page.dpi))
+        img.save(path, "PNG", optimize=False, dpi=(dpi, dpi))
     else:
         buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=88, dpi=(page.dpi, page.dpi))
+        img.save(buf, "JPEG", quality=88, dpi=(dpi, dpi))
         if fmt == "jpg":
             path.write_bytes(buf.getvalue())
         else:
-            path.write_bytes(to_scan_pdf(buf.getvalue(), img.width, img.height, page.dpi))
-    return {"skew_degrees": degraded.skew_degrees}
+            path.write_bytes(to_scan_pdf(buf.getvalue(), img.width, img.height, dpi))

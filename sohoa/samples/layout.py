@@ -22,6 +22,14 @@ FONTS: dict[str, str] = {
     "serif_bold_italic": "DejaVuSerifCondensed-BoldItalic.ttf",
     "mono": "DejaVuSansMono.ttf",
     "sans_oblique": "DejaVuSans-Oblique.ttf",  # hand-filled values (templates/_a4.py)
+    # Handwriting fonts the digit reader never trained on (scripts/train_digits.py HELD_OUT), for
+    # numbers and days written into blanks (sohoa/samples/hand.py); absolute paths, other packages.
+    "hand_dkg": "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
+    "hand_dkg_bold": "/usr/share/fonts/truetype/fifthhorseman/dkgBd.ttf",
+    "hand_dkg_italic": "/usr/share/fonts/truetype/fifthhorseman/dkgIt.ttf",
+    "hand_dkg_bold_italic": "/usr/share/fonts/truetype/fifthhorseman/dkgBI.ttf",
+    "hand_steve": "/usr/share/fonts/truetype/sjfonts/SteveHand.ttf",
+    "hand_delphine": "/usr/share/fonts/truetype/sjfonts/Delphine.ttf",
 }
 
 Color = tuple[int, int, int]
@@ -82,6 +90,7 @@ class Text:
     size: int  # pixels (em size)
     color: Color = BLACK
     align: str = "left"  # left | center | right
+    stroke: float = 0  # extra pen width in pixels (handwriting with a broad pen)
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,23 @@ class Polyline:
     fill: Color | None = None
 
 
-Op = Text | Rect | Line | Ellipse | Polyline
+@dataclass(frozen=True)
+class Stamp:
+    """A round red seal pressed over the signature (drawn by sohoa/samples/stamp.py): two rings,
+    the body's name around them, a star or the body's short name in the middle, uneven ink."""
+
+    cx: float
+    cy: float
+    r: float
+    ring_text: str
+    centre_text: tuple[str, ...] = ()  # empty: the national emblem's star
+    color: Color = (205, 32, 40)
+    angle: float = 0  # the whole seal turned, degrees counter-clockwise
+    ink: float = 0.85  # opacity of a full-ink spot
+    seed: int = 0  # texture of the ink
+
+
+Op = Text | Rect | Line | Ellipse | Polyline | Stamp
 
 
 @dataclass

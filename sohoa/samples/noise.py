@@ -4,7 +4,10 @@
 - ``light``: slight contrast/brightness change, ±0.5° skew, slight blur, faint speckle and sensor
   noise, a mild JPEG round trip.
 - ``heavy``: ±2.5° skew, stronger blur, uneven lighting, low contrast, speckle (dust and pepper),
-  sensor noise, a rough JPEG round trip."""
+  sensor noise, a rough JPEG round trip.
+- ``real``: a flatbed scan is degraded as ``heavy``; the level also turns on the real corpus's
+  conditions (sohoa/samples/conditions.py), phone photos and screenshots among them
+  (sohoa/samples/capture.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-Noise = Literal["none", "light", "heavy"]
-NOISE_LEVELS: tuple[str, ...] = ("none", "light", "heavy")
+Noise = Literal["none", "light", "heavy", "real"]
+NOISE_LEVELS: tuple[str, ...] = ("none", "light", "heavy", "real")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def degrade(img: Image.Image, level: str, rng: np.random.Generator) -> Degraded:
         return Degraded(img, 0.0)
     if level not in NOISE_LEVELS:
         raise ValueError(f"unknown noise level {level!r}")
-    heavy = level == "heavy"
+    heavy = level in ("heavy", "real")
     a = np.asarray(img.convert("RGB"), dtype=np.uint8)
     h, w = a.shape[:2]
 

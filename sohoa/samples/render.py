@@ -13,7 +13,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from sohoa.samples.layout import FONT_DIR, FONTS, Ellipse, Line, Page, Polyline, Rect, Text, font
+from sohoa.samples.layout import (
+    FONT_DIR,
+    FONTS,
+    Ellipse,
+    Line,
+    Page,
+    Polyline,
+    Rect,
+    Stamp,
+    Text,
+    font,
+)
+from sohoa.samples.stamp import apply_stamp, stamp_rgba
 
 
 def to_image(page: Page) -> Image.Image:
@@ -22,9 +34,18 @@ def to_image(page: Page) -> Image.Image:
     for op in page.ops:
         if isinstance(op, Text):
             anchor = {"left": "ls", "center": "ms", "right": "rs"}[op.align]
+            extra = {"stroke_width": round(op.stroke), "stroke_fill": op.color} if op.stroke else {}
             draw.text(
-                (op.x, op.y), op.text, font=font(op.font, op.size), fill=op.color, anchor=anchor
+                (op.x, op.y),
+                op.text,
+                font=font(op.font, op.size),
+                fill=op.color,
+                anchor=anchor,
+                **extra,
             )
+        elif isinstance(op, Stamp):
+            img = apply_stamp(img, op)
+            draw = ImageDraw.Draw(img)
         elif isinstance(op, Rect):
             box = (op.x0, op.y0, op.x1, op.y1)
             w = round(op.width)
@@ -51,16 +72,16 @@ def to_image(page: Page) -> Image.Image:
     return img
 
 
-_registered = False
+_registered: set[str] = set()
 
 
-def _register_fonts() -> None:
-    global _registered
-    if _registered:
-        return
-    for name, file in FONTS.items():
-        pdfmetrics.registerFont(TTFont(f"sohoa-{name}", str(FONT_DIR / file)))
-    _registered = True
+def _register_font(name: str) -> str:
+    """Register a font with reportlab the first time a page uses it (a machine without the
+    handwriting fonts still writes every PDF that does not need them)."""
+    if name not in _registered:
+        pdfmetrics.registerFont(TTFont(f"sohoa-{name}", str(FONT_DIR / FONTS[name])))
+        _registered.add(name)
+    return f"sohoa-{name}"
 
 
 def _rgb(c: tuple[int, int, int]) -> tuple[float, float, float]:
@@ -69,7 +90,6 @@ def _rgb(c: tuple[int, int, int]) -> tuple[float, float, float]:
 
 def to_text_pdf(page: Page, *, title: str = "") -> bytes:
     """A born-digital PDF: vector drawing and real text in embedded DejaVu (diacritics survive)."""
-    _register_fonts()
     k = 72 / page.dpi
     h = page.height
 
@@ -89,13 +109,36 @@ def to_text_pdf(page: Page, *, title: str = "") -> bytes:
     for op in page.ops:
         if isinstance(op, Text):
             c.setFillColorRGB(*_rgb(op.color))
-            c.setFont(f"sohoa-{op.font}", op.size * k)
-            draw = {
-                "left": c.drawString,
-                "center": c.drawCentredString,
-                "right": c.drawRightString,
-            }[op.align]
-            draw(X(op.x), Y(op.y), op.text)
+            c.setFont(_register_font(op.font), op.size * k)
+            if op.stroke:  # fill and stroke: a broader pen
+                c.setStrokeColorRGB(*_rgb(op.color))
+                c.setLineWidth(2 * op.stroke * k)
+                obj = c.beginText()
+                obj.setTextRenderMode(2)
+                obj.setFont(_register_font(op.font), op.size * k)
+                shift = {"left": 0.0, "center": 0.5, "right": 1.0}[op.align]
+                width = c.stringWidth(op.text, _register_font(op.font), op.size * k)
+                obj.setTextOrigin(X(op.x) - shift * width, Y(op.y))
+                obj.textOut(op.text)
+                c.drawText(obj)
+            else:
+                draw = {
+                    "left": c.drawString,
+                    "center": c.drawCentredString,
+                    "right": c.drawRightString,
+                }[op.align]
+                draw(X(op.x), Y(op.y), op.text)
+        elif isinstance(op, Stamp):
+            seal = stamp_rgba(op)
+            side = seal.width
+            c.drawImage(
+                ImageReader(seal),
+                X(op.cx - side / 2),
+                Y(op.cy + side / 2),
+                side * k,
+                side * k,
+                mask="auto",
+            )
         elif isinstance(op, Rect):
             if op.fill is not None:
                 c.setFillColorRGB(*_rgb(op.fill))

@@ -8,6 +8,7 @@ import random
 from datetime import date
 
 from sohoa.samples import data
+from sohoa.samples import hand as handwriting
 from sohoa.samples.identity import admin_date_words
 from sohoa.samples.layout import Color, Ellipse, Page, Polyline, Text, text_width
 
@@ -112,9 +113,11 @@ def date_line(
     *,
     hand: tuple[str, ...] = (),
     right: float = W - 120,
+    pen: handwriting.Hand | None = None,
 ) -> None:
     """ "{place}, ngày 05 tháng 3 năm 2024" (Decree 30 padding) centred on `cx`, in italics; the
-    parts named in `hand` ("day", "month") filled in by hand into the pre-printed line."""
+    parts named in `hand` ("day", "month") filled in by hand into the pre-printed line (with
+    `pen`, in its handwriting font; else slanted DejaVu)."""
     day, month = admin_date_words(d).split()[1::2][:2]
     parts: list[tuple[str, bool]] = [
         (f"{place}, ngày", False),
@@ -126,7 +129,13 @@ def date_line(
     space = text_width(" ", ITALIC, size)
     hand_size = size + 4
     widths = [
-        text_width(t, HAND, hand_size) + 1.5 * len(t) if h else text_width(t, ITALIC, size)
+        (
+            handwriting.width_of(pen, t, size) + 0.6 * size
+            if pen is not None
+            else text_width(t, HAND, hand_size) + 1.5 * len(t)
+        )
+        if h
+        else text_width(t, ITALIC, size)
         for t, h in parts
     ]
     total = sum(widths) + space * (len(parts) - 1)
@@ -136,7 +145,11 @@ def date_line(
             for k in range(int((w + 16) // 9)):
                 dx = x - 8 + k * 9
                 page.add(Ellipse(dx, y + 4, dx + 3, y + 7, fill=(60, 60, 60)))
-            handwrite(page, rng, x, y + 2, text, hand_size, join=True)
+            if pen is not None:
+                handwriting.write(page, rng, pen, x + 0.3 * size, y, text, size)
+                page.lines[-1] = f"{page.lines[-1]} {text}"
+            else:
+                handwrite(page, rng, x, y + 2, text, hand_size, join=True)
         else:
             page.text(x, y, text, ITALIC, size, join=i > 0)
         x += w + space

@@ -5,23 +5,38 @@ department (Sở).
 
 Number: the issuer's yearly sequence, zero-padded below 10, no year ("Số: 05/QĐ-UBND"); công văn
 has no type abbreviation ("Số: 686/STTT-CNTT") and a "V/v …" line under the number. Date line:
-"{place}, ngày DD tháng M năm YYYY" with months 1–2 zero-padded (DOMAIN.md §4)."""
+"{place}, ngày DD tháng M năm YYYY" with months 1–2 zero-padded (DOMAIN.md §4).
+
+With conditions (sohoa/samples/conditions.py, the ``real`` noise level) the page shows what real
+ones do: the number, day and month written by hand into blanks (held-out handwriting fonts), a red
+round seal over a blue signature (sometimes over the title or the name), a parent body above the
+issuer (a department, a district office, a university, a hospital, a tax department), subjects
+over two or three lines, other documents' dates cited in the body in the date line's own words,
+and delegated signing chains (TL./TUQ./KT.). Truth: ``issuer`` is the lower block of the header in
+sentence case, ``issuer_parent`` the upper line as printed (sentence case, "UBND" kept), null for a
+single body; ``signer`` the name alone (no academic title); ``signer_title`` the signing lines
+joined by one space. The layout without conditions is unchanged."""
 
 from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sohoa.samples import data
+from sohoa.samples import data, hand
+from sohoa.samples.conditions import CONTENT
 from sohoa.samples.document import Document
 from sohoa.samples.identity import admin_date_words, random_date
-from sohoa.samples.layout import Ellipse, Page, Polyline, text_width, wrap
+from sohoa.samples.layout import Ellipse, Page, Polyline, Stamp, text_width, wrap
+from sohoa.samples.templates import _admin_real
+from sohoa.samples.templates._admin_issuers import NEW_ERA, Issuer, any_issuer, real_issuer
 
 NAME = "admin_document"
 DOC_TYPE = "admin_document"
 WEIGHT = 3.0
+CONDITIONS = frozenset(CONTENT)
 
 W, H, DPI = 1654, 2339, 200  # A4 at 200 dpi
 LEFT, RIGHT, TOP, BOTTOM = 236, 1654 - 130, 150, 2339 - 150
@@ -37,69 +52,6 @@ KINDS = {  # kind: (title, type abbreviation in the symbol)
     "thong_bao": ("THÔNG BÁO", "TB"),
     "cong_van": ("", ""),
 }
-NEW_ERA = date(2025, 7, 1)
-
-
-@dataclass(frozen=True)
-class Issuer:
-    header: tuple[tuple[str, bool], ...]  # printed lines (text, bold)
-    name: str  # canonical: "Ủy ban nhân dân tỉnh Quảng Ngãi"
-    abbr: str  # in the symbol: UBND, STC, …
-    place: str  # the date line's place name
-    unit_phrase: str  # "tỉnh Quảng Ngãi", "huyện Sơn Tịnh" (for body text)
-    committee: bool  # a People's Committee (vs a department)
-    head_title: str  # CHỦ TỊCH | GIÁM ĐỐC
-    dept_name: str = ""
-
-
-def _unit_lower(kind_word: str, name: str) -> str:
-    return f"{kind_word} {name}"
-
-
-def _issuer(rng: random.Random, issued: date) -> Issuer:
-    new_era = issued >= NEW_ERA
-    province = rng.choice(data.PROVINCES_34)[0] if new_era else rng.choice(data.PROVINCES_63)
-    prov_word = "thành phố" if province.city else "tỉnh"
-    prov_phrase = f"{prov_word} {province.name}"
-    r = rng.random()
-    if r < 0.35:  # provincial People's Committee
-        return Issuer(
-            header=(("ỦY BAN NHÂN DÂN", True), (prov_phrase.upper(), True)),
-            name=f"Ủy ban nhân dân {prov_phrase}",
-            abbr="UBND",
-            place=province.place_name,
-            unit_phrase=prov_phrase,
-            committee=True,
-            head_title="CHỦ TỊCH",
-        )
-    if r < 0.55:  # district (before 07/2025) or commune
-        if not new_era and any(d.startswith("Huyện") for d in province.districts):
-            unit = rng.choice([d for d in province.districts if d.startswith("Huyện")])
-            word, short = "huyện", unit.split(" ", 1)[1]
-        else:
-            word, short = "xã", rng.choice(data.COMMUNE_NAMES)
-        phrase = _unit_lower(word, short)
-        return Issuer(
-            header=(("ỦY BAN NHÂN DÂN", True), (phrase.upper(), True)),
-            name=f"Ủy ban nhân dân {phrase}",
-            abbr="UBND",
-            place=short,
-            unit_phrase=phrase,
-            committee=True,
-            head_title="CHỦ TỊCH",
-        )
-    depts = [d for d in data.DEPARTMENTS if (d[3] if new_era else d[2])]
-    dept, abbr, _, _ = rng.choice(depts)
-    return Issuer(
-        header=((f"UBND {prov_phrase.upper()}", False), (dept.upper(), True)),
-        name=f"{dept} {prov_phrase}",
-        abbr=abbr,
-        place=province.place_name,
-        unit_phrase=prov_phrase,
-        committee=False,
-        head_title="GIÁM ĐỐC",
-        dept_name=dept,
-    )
 
 
 def _number(rng: random.Random) -> str:
@@ -218,7 +170,7 @@ def _content(
         "quarter": (issued.month - 1) // 3 + 1,
         "unit": iss.unit_phrase,
     }
-    head = (
+    head = iss.head_line or (
         f"{iss.head_title} {iss.name.upper()}"
         if iss.committee
         else f"GIÁM ĐỐC {iss.dept_name.upper()}"
@@ -317,7 +269,7 @@ def _content(
     subj = rng.choice(CV_SUBJECTS).format(**fmt)
     paras.append(
         Para(
-            f"Thực hiện chỉ đạo của cấp trên về việc {subj}, {iss.name} đề nghị các cơ "
+            f"Thực hiện chỉ đạo của cấp trên về việc {subj}, {iss.body_name} đề nghị các cơ "
             "quan, đơn vị triển khai thực hiện một số nội dung sau:"
         )
     )
@@ -349,9 +301,16 @@ def _scribble(rng: random.Random, cx: float, cy: float) -> Polyline:
 # --- layout --------------------------------------------------------------------------------------
 
 
-def build(rng: random.Random) -> Document:
+def build(rng: random.Random, conditions: frozenset[str] | None = None) -> Document:
+    """One document. With `conditions` (a subset of CONDITIONS, maybe empty) the page is drawn as
+    real ones are, those conditions on; without, as the template always drew it."""
+    real = conditions is not None
+    conditions = conditions or frozenset()
     issued = random_date(rng, date(2020, 1, 2), date(2025, 12, 30))
-    iss = _issuer(rng, issued)
+    if real:
+        iss = real_issuer(rng, issued, two_line="two_line_issuer" in conditions)
+    else:
+        iss = any_issuer(rng, issued)
     kinds = (
         ["quyet_dinh", "chi_thi", "thong_bao", "cong_van"]
         if iss.committee
@@ -364,11 +323,24 @@ def build(rng: random.Random) -> Document:
         symbol = f"{iss.abbr}-{unit}"
     else:
         symbol = f"{abbr}-{iss.abbr}"
-    number_symbol = f"{_number(rng)}/{symbol}"
+    number = _number(rng)
+    number_symbol = f"{number}/{symbol}"
     subject, prefix, paras = _content(rng, kind, iss, issued)
     sig_lines = _signature(rng, iss)
     signer = data.person_name(rng, rng.choice(("male", "male", "female")))
     place_line = f"{iss.place}, {admin_date_words(issued)}"
+    printed_name = signer
+    written: tuple[str, ...] = ()
+    pen: hand.Hand | None = None
+    if real:
+        subject, paras = _real_wording(rng, conditions, kind, iss, issued, subject, paras)
+        if "delegated_signing" in conditions:
+            sig_lines = _admin_real.delegated_chain(rng, iss.committee, iss.head_title)
+        if iss.academic and rng.random() < 0.6:
+            printed_name = f"{rng.choice(iss.academic)} {signer}"  # the truth keeps the name alone
+        written = tuple(p for p in ("number", "day", "month") if f"handwritten_{p}" in conditions)
+        if written:
+            pen = hand.pick_hand(rng)
 
     page = Page(W, H, DPI)
     # header: issuing body (left), Quốc hiệu (right)
@@ -388,16 +360,35 @@ def build(rng: random.Random) -> Document:
     page.underline(RCX, y + 58, text_width(qh2, BOLD, HEAD + 2))
 
     y = max(ly, y + 46) + 40
-    page.text(LCX, y, f"Số: {number_symbol}", SERIF, HEAD, align="center")
-    page.text(RCX, y, place_line, ITALIC, _fit(place_line, ITALIC, HEAD + 2, RCOL), align="center")
+    if pen is not None and "number" in written:
+        _mixed_line(page, rng, pen, LCX, y, [("Số:", False), (number, True), (f"/{symbol}", False)],
+                    SERIF, HEAD, dotted=rng.random() < 0.3)  # fmt: skip
+    else:
+        page.text(LCX, y, f"Số: {number_symbol}", SERIF, HEAD, align="center")
+    if pen is not None and ("day" in written or "month" in written):
+        day_text, month_text = admin_date_words(issued).split()[1::2][:2]
+        if rng.random() < 0.3:  # a hand does not always pad
+            day_text = str(issued.day)
+        parts = [(f"{iss.place}, ngày", False), (day_text, "day" in written), ("tháng", False),
+                 (month_text, "month" in written), (f"năm {issued.year}", False)]  # fmt: skip
+        size = _fit(place_line, ITALIC, HEAD + 2, RCOL - 60)
+        _mixed_line(page, rng, pen, RCX, y, parts, ITALIC, size, dotted=rng.random() < 0.3)
+    else:
+        page.text(
+            RCX, y, place_line, ITALIC, _fit(place_line, ITALIC, HEAD + 2, RCOL), align="center"
+        )
+    subject_lines = 0
     if kind == "cong_van":
         vy = y + 44
         for line in wrap(f"V/v {subject}", SERIF, 30, LCOL - 60):
             page.text(LCX, vy, line, SERIF, 30, align="center")
             vy += 38
+            subject_lines += 1
         y = vy + 30
         recipients = (
-            ["Ủy ban nhân dân " + iss.unit_phrase]
+            list(iss.recipients)
+            if iss.recipients
+            else ["Ủy ban nhân dân " + iss.unit_phrase]
             if not iss.committee
             else ["Các sở, ban, ngành;", "Các cơ quan, đơn vị có liên quan."]
         )
@@ -415,9 +406,11 @@ def build(rng: random.Random) -> Document:
         page.text(W / 2 + 40, y, title, BOLD, 40, align="center")
         y += 52
         subj_line = f"{prefix} {subject}".strip() if prefix else subject
-        for line in wrap(subj_line, BOLD, BODY, RIGHT - LEFT - 200):
+        block = 900 if real else RIGHT - LEFT - 200
+        for line in wrap(subj_line, BOLD, BODY, block):
             page.text(W / 2 + 40, y, line, BOLD, BODY, align="center")
             y += BODY * 1.35
+            subject_lines += 1
         page.underline(W / 2 + 40, y - BODY * 1.35 + 14, 260)
         y += 40
 
@@ -460,34 +453,168 @@ def build(rng: random.Random) -> Document:
     for line in sig_lines:
         page.text(RCX, sy, line, BOLD, HEAD, align="center")
         sy += 46
-    seal_cx, seal_cy = RCX - 90, sy + 100
-    page.add(
-        Ellipse(
-            seal_cx - 105,
-            seal_cy - 105,
-            seal_cx + 105,
-            seal_cy + 105,
-            outline=(210, 40, 45),
-            width=7,
+    stamped = not real
+    if real:
+        hand.signature(page, rng, RCX + rng.uniform(-10, 40), sy + 110, rng.uniform(220, 320))
+        page.text(RCX, sy + 250, printed_name, BOLD, HEAD + 2, align="center")
+        if "stamp_over_signature" in conditions:
+            page.add(_seal(rng, iss, sy))
+            stamped = True
+    else:
+        seal_cx, seal_cy = RCX - 90, sy + 100
+        page.add(
+            Ellipse(
+                seal_cx - 105,
+                seal_cy - 105,
+                seal_cx + 105,
+                seal_cy + 105,
+                outline=(210, 40, 45),
+                width=7,
+            )
         )
-    )
-    page.add(
-        Ellipse(
-            seal_cx - 80, seal_cy - 80, seal_cx + 80, seal_cy + 80, outline=(210, 40, 45), width=3
+        page.add(
+            Ellipse(
+                seal_cx - 80,
+                seal_cy - 80,
+                seal_cx + 80,
+                seal_cy + 80,
+                outline=(210, 40, 45),
+                width=3,
+            )
         )
-    )
-    page.add(_scribble(rng, RCX + 20, sy + 110))
-    page.text(RCX, sy + 250, signer, BOLD, HEAD + 2, align="center")
+        page.add(_scribble(rng, RCX + 20, sy + 110))
+        page.text(RCX, sy + 250, signer, BOLD, HEAD + 2, align="center")
 
     fields: dict[str, str | None] = {
         "number_symbol": number_symbol,
         "issued_on": issued.isoformat(),
         "place": iss.place,
         "issuer": iss.name,
+        "issuer_parent": iss.parent,
         "subject": subject,
         "signer": signer,
-        "signer_title": sig_lines[-1],
+        "signer_title": " ".join(sig_lines),
     }
     if addressee is not None:
         fields["addressee"] = addressee
-    return Document(doc_type=DOC_TYPE, page=page, fields=fields, attributes={"kind": kind})
+    shown = [f"handwritten_{p}" for p in written]
+    shown += ["stamp_over_signature"] if stamped else []
+    shown += ["two_line_issuer"] if iss.parent else []
+    shown += ["multiline_subject"] if subject_lines > 1 else []
+    shown += ["body_citation"] if any(CITES.search(p.text) for p in paras) else []
+    shown += ["delegated_signing"] if sig_lines[0].startswith(("TL.", "TUQ.")) else []
+    return Document(
+        doc_type=DOC_TYPE,
+        page=page,
+        fields=fields,
+        attributes={"kind": kind},
+        handwritten=list(written),
+        conditions=shown,
+    )
+
+
+# A paragraph citing a document with its date: "… số 45/2020/NĐ-CP ngày 08 tháng 4 năm 2020".
+CITES = re.compile(r"số \S+ ngày \d{1,2}(?: tháng \d{1,2} năm \d{4}|/\d{1,2}/\d{4})")
+
+
+def _real_wording(
+    rng: random.Random,
+    conditions: frozenset[str],
+    kind: str,
+    iss: Issuer,
+    issued: date,
+    subject: str,
+    paras: list[Para],
+) -> tuple[str, list[Para]]:
+    """A long subject (the body's wording follows it) and citations of other documents."""
+    fmt = {"year": issued.year, "unit": iss.unit_phrase}
+    if "multiline_subject" in conditions:
+        subject = _admin_real.long_subject(rng, kind, fmt)
+        for i, p in enumerate(paras):
+            if p.text.startswith("Điều 1."):
+                paras[i] = Para(f"Điều 1. {_cap(subject)} (có văn bản kèm theo).")
+            elif p.text.startswith("Thực hiện chỉ đạo của cấp trên về việc"):
+                paras[i] = Para(
+                    f"Thực hiện chỉ đạo của cấp trên về việc {subject}, {iss.body_name} đề "
+                    "nghị các cơ quan, đơn vị triển khai thực hiện một số nội dung sau:"
+                )
+    if "body_citation" in conditions:
+        cite = _admin_real.citation(rng, issued, iss.unit_phrase)
+        if kind == "quyet_dinh":
+            paras.insert(2, Para(f"Căn cứ {cite};", ITALIC))
+        elif kind == "cong_van":
+            second = (
+                f"; {_admin_real.citation(rng, issued, iss.unit_phrase)}"
+                if rng.random() < 0.4
+                else ""
+            )
+            paras[0] = Para(
+                f"Thực hiện {cite}{second}, {iss.body_name} đề nghị các cơ quan, đơn vị triển "
+                "khai thực hiện một số nội dung sau:"
+            )
+        else:
+            paras.insert(0, Para(f"Thực hiện {cite}, {iss.body_name} thông tin như sau:"))
+    return subject, paras
+
+
+def _seal(rng: random.Random, iss: Issuer, sy: float) -> Stamp:
+    """The issuer's seal over the left of the signature; now and then low enough to cover the
+    name or high enough to cover the title's last line."""
+    r = rng.uniform(125, 150)
+    where = rng.random()
+    cy = (
+        sy + rng.uniform(80, 120)
+        if where < 0.6
+        else sy + rng.uniform(150, 190)
+        if where < 0.85
+        else sy + rng.uniform(10, 50)
+    )
+    return Stamp(
+        RCX - rng.uniform(60, 120),
+        cy,
+        r,
+        iss.ring,
+        iss.seal_centre,
+        angle=rng.uniform(-40, 40),
+        ink=rng.uniform(0.8, 1.0),
+        seed=rng.randrange(1 << 30),
+    )
+
+
+def _mixed_line(
+    page: Page,
+    rng: random.Random,
+    pen: hand.Hand,
+    cx: float,
+    y: float,
+    parts: list[tuple[str, bool]],
+    font_name: str,
+    size: int,
+    *,
+    dotted: bool,
+) -> None:
+    """A printed line with blanks the pen filled, centred on `cx`: print parts in `font_name`,
+    hand parts in the pen's font over a blank (dotted or just space). Recorded as one line."""
+    space = text_width(" ", font_name, size)
+    gap = 0.8 * size  # the blank is wider than what fills it
+    widths = [
+        hand.width_of(pen, t, size) + gap if by_hand else text_width(t, font_name, size)
+        for t, by_hand in parts
+    ]
+    total = sum(widths) + space * (len(parts) - 1)
+    x = cx - total / 2
+    for (text, by_hand), w in zip(parts, widths, strict=True):
+        if by_hand:
+            if dotted:
+                for k in range(int(w // 9)):
+                    dx = x + k * 9
+                    page.add(Ellipse(dx, y + 4, dx + 3, y + 7, fill=(60, 60, 60)))
+            hand.write(page, rng, pen, x + gap / 2, y, text, size)
+        else:
+            page.text(x, y, text, font_name, size, record=False)
+        x += w + space
+    words = [t for t, _ in parts]
+    line = " ".join(words)
+    if parts[-1][0].startswith("/"):  # "Số: 86 /QĐ-UBND": the blank ends before the slash
+        line = " ".join(words[:-1]) + " " + words[-1]
+    page.lines.append(line)

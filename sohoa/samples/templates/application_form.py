@@ -11,7 +11,9 @@
 
 Each has "Kính gửi:", a date line and a signature area with the applicant's name. In about half
 the forms the day and month of the date line are filled in by hand into the pre-printed blanks
-(blue, slanted, uneven); the truth lists them under ``handwritten``."""
+(blue, slanted, uneven); the truth lists them under ``handwritten``. With conditions (the ``real``
+noise level) the day and month are written when ``handwritten_day`` / ``handwritten_month`` are
+on, in a held-out handwriting font (sohoa/samples/hand.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import random
 from datetime import date, timedelta
 
 from sohoa.samples import data
+from sohoa.samples import hand as handwriting
 from sohoa.samples.document import Document, Subject
 from sohoa.samples.identity import dmy, personal_id, random_date
 from sohoa.samples.layout import Page, Rect, text_width, wrap, wrap_address
@@ -27,6 +30,7 @@ from sohoa.samples.templates import _a4
 from sohoa.samples.words import date_words
 
 NAME = "application_form"
+CONDITIONS = frozenset({"handwritten_day", "handwritten_month"})
 DOC_TYPE = "application_form"
 WEIGHT = 2.0
 
@@ -117,19 +121,22 @@ def _addressee(w: _Writer, label: str, addressee: str) -> None:
 
 def _signature(
     w: _Writer, rng: random.Random, place: str, filed: date, hand: tuple[str, ...],
-    titles: list[tuple[str, str, str | None]],
+    titles: list[tuple[str, str, str | None]], pen: handwriting.Hand | None = None,
 ) -> None:  # fmt: skip
     """The date line over the rightmost column, then columns of (title, note, name)."""
     cols = len(titles)
     centres = [RIGHT - 330] if cols == 1 else [LEFT + 300, RIGHT - 330]
     w.y += 30
-    _a4.date_line(w.page, rng, centres[-1], w.y, place, filed, 30, hand=hand)
+    _a4.date_line(w.page, rng, centres[-1], w.y, place, filed, 30, hand=hand, pen=pen)
     y = w.y + 50
     for cx, (title, note, name) in zip(centres, titles, strict=True):
         w.page.text(cx, y, title, BOLD, BODY, align="center")
         w.page.text(cx, y + 40, note, ITALIC, 26, align="center")
         if name:
-            _a4.signature(w.page, rng, cx, y + 140, 240)
+            if pen is not None:
+                handwriting.signature(w.page, rng, cx, y + 140, 240, pen.ink)
+            else:
+                _a4.signature(w.page, rng, cx, y + 140, 240)
             w.page.text(cx, y + 250, name, BOLD, BODY, align="center")
     w.y = y + 300
 
@@ -145,7 +152,10 @@ def _person(rng: random.Random, filed: date, lo: int = 18, hi: int = 75):
     return sex, dob, data.person_name(rng, sex), personal_id(rng, province.code, dob, sex)
 
 
-def _cu_tru(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...]):
+def _cu_tru(
+    rng: random.Random, page: Page, filed: date, hand: tuple[str, ...],
+    pen: handwriting.Hand | None = None,
+):  # fmt: skip
     province = rng.choice(data.PROVINCES_63)
     district = rng.choice(province.districts)
     commune = _a4.commune_of(rng, district, data.COMMUNE_NAMES)
@@ -196,7 +206,7 @@ def _cu_tru(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...]):
     _signature(w, rng, province.place_name, filed, hand, [
         ("Ý KIẾN CỦA CHỦ HỘ(3)", "(Ghi rõ nội dung, ký, ghi rõ họ tên)", None),
         ("NGƯỜI KÊ KHAI", "(Ký, ghi rõ họ tên)", name),
-    ])  # fmt: skip
+    ], pen)  # fmt: skip
     fields = {
         "full_name": name,
         "date_of_birth": dob.isoformat(),
@@ -214,7 +224,10 @@ def _cu_tru(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...]):
     return fields, [Subject("holder", "person", pid)]
 
 
-def _khai_sinh(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...]):
+def _khai_sinh(
+    rng: random.Random, page: Page, filed: date, hand: tuple[str, ...],
+    pen: handwriting.Hand | None = None,
+):  # fmt: skip
     province = rng.choice(data.PROVINCES_63)
     district = rng.choice(province.districts)
     commune = _a4.commune_of(rng, district, data.COMMUNE_NAMES)
@@ -280,7 +293,7 @@ def _khai_sinh(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...
     place = commune.split(" ", 1)[1]
     w.y += 20
     _signature(w, rng, place, filed, hand,
-               [("Người yêu cầu", "(Ký, ghi rõ họ, chữ đệm, tên)", name)])  # fmt: skip
+               [("Người yêu cầu", "(Ký, ghi rõ họ, chữ đệm, tên)", name)], pen)  # fmt: skip
     fields = {
         "full_name": name,
         "id_number": pid,
@@ -298,7 +311,10 @@ def _khai_sinh(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...
     return fields, [Subject("holder", "person", pid), Subject("child", "person", None)]
 
 
-def _tro_cap(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...]):
+def _tro_cap(
+    rng: random.Random, page: Page, filed: date, hand: tuple[str, ...],
+    pen: handwriting.Hand | None = None,
+):  # fmt: skip
     province = rng.choice(data.PROVINCES_63)
     prov = data.new_province_for(province.code) if filed >= date(2025, 7, 1) else province
     addressee = f"Trung tâm Dịch vụ việc làm {_a4.lower_unit(prov.full)}"
@@ -334,7 +350,7 @@ def _tro_cap(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...])
     )
     w.y += 20
     _signature(w, rng, prov.place_name, filed, hand,
-               [("Người đề nghị", "(Ký, ghi rõ họ tên)", name)])  # fmt: skip
+               [("Người đề nghị", "(Ký, ghi rõ họ tên)", name)], pen)  # fmt: skip
     fields = {
         "full_name": name,
         "date_of_birth": dob.isoformat(),
@@ -350,14 +366,26 @@ def _tro_cap(rng: random.Random, page: Page, filed: date, hand: tuple[str, ...])
     return fields, [Subject("holder", "person", pid)]
 
 
-def build(rng: random.Random) -> Document:
+def build(rng: random.Random, conditions: frozenset[str] | None = None) -> Document:
     kind = rng.choice(KINDS)
     filed = random_date(rng, date(2024, 1, 2), date(2025, 12, 30))
     hand: tuple[str, ...] = ()
     if rng.random() < 0.5:
         hand = ("day", "month") if rng.random() < 0.5 else ("day",)
+    pen = None
+    if conditions is not None:  # the conditions say what was written, in a held-out hand
+        hand = tuple(p for p in ("day", "month") if f"handwritten_{p}" in conditions)
+        pen = handwriting.pick_hand(rng) if hand else None
     page = Page(_a4.W, _a4.H, _a4.DPI)
     make = {"to_khai_cu_tru": _cu_tru, "to_khai_khai_sinh": _khai_sinh, "don_de_nghi": _tro_cap}
-    fields, subjects = make[kind](rng, page, filed, hand)
+    fields, subjects = make[kind](rng, page, filed, hand, pen)
     fields["issued_on"] = filed.isoformat()
-    return Document(DOC_TYPE, page, dict(fields), {"kind": kind}, subjects, handwritten=list(hand))
+    return Document(
+        DOC_TYPE,
+        page,
+        dict(fields),
+        {"kind": kind},
+        subjects,
+        handwritten=list(hand),
+        conditions=[f"handwritten_{p}" for p in hand],
+    )
