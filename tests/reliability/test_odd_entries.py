@@ -165,3 +165,20 @@ def test_a_rerun_of_the_odd_folder_changes_nothing(
     with runtime.session() as s:
         after = sorted(s.execute(select(BatchFile.original_name, BatchFile.status)).all())
     assert after == before, "no row added or changed (the vanished file stays skipped)"
+
+
+def test_an_inbox_object_named_in_nfd_is_read(tmp_path: Path, sample_batch: Path) -> None:
+    """The same for a batch uploaded to the store's inbox (intake only): the key is kept as the
+    store spells it, the name as people read it."""
+    from sohoa.pipeline.intake import intake
+    from sohoa.pipeline.sources import StoreSource
+
+    runtime = embedded_runtime(tmp_path / "var")
+    scan = (sample_batch / "0001_id_card_chip.png").read_bytes()
+    runtime.store.put_bytes(f"inbox/nfd/{NFD_NAME}", scan)
+    source = StoreSource(runtime.store, "inbox/nfd", "store:inbox/nfd")
+    result = intake(runtime, source, "nfd")  # today: FileNotFoundError / ObjectNotFound
+    assert (result.new, result.skipped) == (1, 0)
+    with runtime.session() as s:
+        assert s.scalar(select(BatchFile.original_name)) == NFC_NAME
+    runtime.close()

@@ -229,3 +229,26 @@ def test_a_500_page_pdf_within_the_limit_per_page_completes(
         documents_found=report["counts"]["loaded"],
     )
     runtime.close()
+
+
+def test_sohoa_ocr_says_what_the_run_does_with_a_page_over_the_limit(
+    tmp_path: Path, slow_engine: _SlowOnBigPages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today `sohoa ocr` says the run would quarantine the file while the run fails; now both
+    set it aside, and `sohoa ocr` says so, with how to give it longer."""
+    from sohoa.cli import app
+    from sohoa.settings import get_settings
+
+    page = tmp_path / "trang lớn.png"
+    Image.new("L", (1200, 1000), 255).save(page)
+    monkeypatch.setenv("SOHOA_OCR_TIMEOUT_SECONDS", "5")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ocr", str(page)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "Trang 1" in said and "5 giây" in said
+    assert "quarantine as `ocr_timeout`" in said and "and go on" in said
+    assert "--timeout" in said and "SOHOA_OCR_TIMEOUT_SECONDS" in said
