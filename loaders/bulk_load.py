@@ -59,9 +59,8 @@ from loaders.db import translate_db_errors
 from loaders.derived import comparable_text, parse_date, refresh_derived
 from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
 from loaders.journal import primary_of
-from loaders.keys import cmnd_number, enterprise_code, personal_id
-from loaders.load import LoadResult, canonical_json, digest_of, load_extraction
-from loaders.load import _check as check_extraction  # the same validation, kept there
+from loaders.keys import enterprise_code
+from loaders.load import LoadResult, canonical_json, check_extraction, digest_of, load_extraction
 from loaders.models import (
     AuditEntry,
     Batch,
@@ -79,6 +78,7 @@ from loaders.models import (
     new_public_id,
 )
 from loaders.provinces import province_of_personal_id
+from loaders.rules import auto_verifies, document_province, person_keys
 
 # The attributes `loaders.identity` keeps as a subject's latest name, in order of preference.
 _NAME_ATTRIBUTES = ("full_name", "company_name", "name")
@@ -336,8 +336,7 @@ def _needs_per_document_path(extraction: Extraction, values: Mapping[str, str]) 
     for ref in extraction.subjects:
         if ref.kind != SubjectKind.PERSON:
             continue
-        attrs = _attrs(ref, values)
-        if cmnd_number(attrs.get("cmnd_number")) or cmnd_number(attrs.get("id_number")):
+        if person_keys(_attrs(ref, values)).cmnd:
             return True
     return False
 
@@ -479,7 +478,7 @@ class _BulkLoad:
             for ref in extraction.subjects:
                 attrs = _attrs(ref, values)
                 if ref.kind == SubjectKind.PERSON:
-                    key = personal_id(attrs.get("id_number"))
+                    key = person_keys(attrs).key
                     if key:
                         keys.add((SubjectKind.PERSON.value, key))
                     born = parse_date(attrs.get("date_of_birth"))
@@ -592,7 +591,7 @@ class _BulkLoad:
     ) -> _Subject | bool | None:
         """The subject `loaders.identity._resolve_person` would link; False when it would open a
         candidate (the item then takes the per-document path)."""
-        key = personal_id(attrs.get("id_number"))
+        key = person_keys(attrs).key
         if key is None:
             return False if snapshot.same_name_and_birth(attrs) else None
         subject = snapshot.subjects.get((SubjectKind.PERSON.value, key))
@@ -627,12 +626,11 @@ class _BulkLoad:
         return subject
 
     def _auto_verified(self, extraction: Extraction) -> list[bool]:
-        """`loaders.load._take_machine_value`'s rule, per field: confident and no error."""
-        threshold = self.threshold
-        if threshold is None:
-            return [False] * len(extraction.fields)
+        """`loaders.rules.auto_verifies`, per field."""
         errors = {f.field for f in extraction.findings if f.field and f.severity == Severity.ERROR}
-        return [f.confidence >= threshold and f.name not in errors for f in extraction.fields]
+        return [
+            auto_verifies(f.confidence, f.name in errors, self.threshold) for f in extraction.fields
+        ]
 
     # -- writing a run --------------------------------------------------------------------------
 
@@ -1069,10 +1067,9 @@ def _primary_public_id(links: Iterable[tuple[_Subject, str]], doc_type: str) -> 
     return primary_of([(role, s.public_id) for s, role in links], doc_type)
 
 
-def _province(links: Sequence[tuple[_Subject, str]]) -> str | None:
-    """`loaders.identity._document_province`: the holder's province first, then link order."""
-    ranked = sorted(enumerate(links), key=lambda pair: (pair[1][1] != "holder", pair[0]))
-    return next((s.province_code for _, (s, _) in ranked if s.province_code), None)
+def _province(doc_type: str, links: Sequence[tuple[_Subject, str]]) -> str | None:
+    """`loaders.rules.document_province` over links in insertion order."""
+    return document_province(doc_type, [(role, s.province_code) for s, role in links])
 
 
 def _subject_row(subject: _Subject, parent_id: int | None, now: datetime) -> dict[str, Any]:
@@ -1093,12 +1090,7 @@ def _subject_row(subject: _Subject, parent_id: int | None, now: datetime) -> dic
 def _document_row(planned: _Planned, now: datetime | str, to_json: Any) -> dict[str, Any]:
     extraction, document = planned.item.extraction, planned.document
     links = _ordered_links(planned)
-    province = _province(links)
-    # `load_extraction` bumps a new document's lock version at every flush that writes it: the
-    # insert (1), the new version (2), the derived columns (3), the duplicate pointer when there
-    # is a key to look it up by (it is assigned after a query, so it is flushed on its own), the
-    # province (assigned even when None) and, when verified, the status. Pinned by the test.
-    lock_version = 4 + (document.dedup_key is not None) + planned.verified
+    province = _province(extraction.doc_type, links)
     return {
         "sha256": extraction.sha256,
         "doc_type": extraction.doc_type,
@@ -1116,7 +1108,7 @@ def _document_row(planned: _Planned, now: datetime | str, to_json: Any) -> dict[
         "dedup_key": document.dedup_key,
         "duplicate_of_id": planned.duplicate_of_id,
         "current_version": 1,
-        "lock_version": lock_version,
+        "lock_version": 1,  # an opaque token: a new document's first; every write changes it
         "created_at": now,
         "updated_at": now,
     }

@@ -10,7 +10,7 @@ rules"). Links are recomputed from the document's current field values, so corre
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from extractors.records import SubjectKind, SubjectRef
 from loaders.derived import comparable_text, parse_date
 from loaders.journal import emit
-from loaders.keys import ALIAS_CMND, cmnd_number, enterprise_code, personal_id
+from loaders.keys import ALIAS_CMND, enterprise_code
 from loaders.models import (
     CandidateStatus,
     Document,
@@ -30,6 +30,7 @@ from loaders.models import (
     SubjectAlias,
 )
 from loaders.provinces import province_of_personal_id
+from loaders.rules import document_province, person_keys
 from loaders.upsert import get_or_create
 
 EVIDENCE_NAME_DOB = "same full_name + date_of_birth"
@@ -104,8 +105,7 @@ def _steward_links(session: Session, document: Document) -> list[tuple[int, str]
 
 
 def _resolve_person(session: Session, attrs: Mapping[str, str]) -> _Resolution:
-    key = personal_id(attrs.get("id_number"))
-    cmnd = cmnd_number(attrs.get("cmnd_number")) or cmnd_number(attrs.get("id_number"))
+    key, cmnd = astuple(person_keys(attrs))
     if key is None:
         by_alias = _subject_by_alias(session, cmnd) if cmnd else None
         if by_alias is not None:
@@ -203,10 +203,10 @@ def _remember_hints(subject: Subject, attrs: Mapping[str, str]) -> None:
 
 
 def _document_province(session: Session, document: Document) -> str | None:
-    provinces = session.scalars(
-        select(Subject.province_code)
-        .join(DocumentSubject, DocumentSubject.subject_id == Subject.id)
-        .where(DocumentSubject.document_id == document.id, Subject.province_code.is_not(None))
-        .order_by(DocumentSubject.role != "holder", DocumentSubject.id)
+    links = session.execute(
+        select(DocumentSubject.role, Subject.province_code)
+        .join(Subject, Subject.id == DocumentSubject.subject_id)
+        .where(DocumentSubject.document_id == document.id)
+        .order_by(DocumentSubject.id)
     ).all()
-    return provinces[0] if provinces else None
+    return document_province(document.doc_type, [(role, code) for role, code in links])

@@ -35,6 +35,7 @@ from loaders.models import (
     FieldStatus,
     FieldValue,
 )
+from loaders.rules import auto_verifies
 from loaders.upsert import get_or_create
 from loaders.verification import document_fields, settle_status
 
@@ -105,7 +106,7 @@ def _load(
     media_type: str,
     size: int,
 ) -> LoadResult:
-    _check(extraction)
+    check_extraction(extraction)
     document, created = get_or_create(
         session,
         Document,
@@ -198,7 +199,8 @@ def without_erased_fields(extraction: Extraction, erased: set[str]) -> Extractio
     )
 
 
-def _check(extraction: Extraction) -> None:
+def check_extraction(extraction: Extraction) -> None:
+    """Refuse an extraction the warehouse cannot hold (both load paths ask this first)."""
     names = [f.name for f in extraction.fields]
     if len(names) != len(set(names)):
         raise InvalidRecord(f"extraction {extraction.sha256[:12]} repeats a field name")
@@ -262,11 +264,8 @@ def _take_machine_value(
     version: int,
     threshold: float | None,
 ) -> None:
-    auto = (
-        threshold is not None
-        and field.confidence >= threshold
-        and not any(f["severity"] == Severity.ERROR.value for f in findings)
-    )
+    has_error = any(f["severity"] == Severity.ERROR.value for f in findings)
+    auto = auto_verifies(field.confidence, has_error, threshold)
     row.value = field.value
     row.raw = field.raw
     row.confidence = field.confidence

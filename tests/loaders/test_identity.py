@@ -95,8 +95,8 @@ def test_an_enterprise_branch_hangs_under_its_parent(session: Session) -> None:
     parent = session.scalars(sa.select(Subject).where(Subject.key == "0314409058")).one()
     child = session.scalars(sa.select(Subject).where(Subject.key == "0314409058-002")).one()
     assert child.parent_id == parent.id and parent.kind == "organization"
-    assert _links(session, head_office.document_id) == {("owner", "0314409058")}
-    assert _links(session, branch.document_id) == {("owner", "0314409058-002")}
+    assert _links(session, head_office.document_id) == {("holder", "0314409058")}
+    assert _links(session, branch.document_id) == {("holder", "0314409058-002")}
 
 
 def test_correcting_the_id_number_rekeys_the_holder(session: Session, steward: int) -> None:
