@@ -70,9 +70,14 @@ def samples(
     Example: sohoa samples var/inbox/demo --count 40 --seed 7 --noise real
     """
     from sohoa.samples import generate
+    from sohoa.samples.conditions import check
     from sohoa.samples.hand import fonts_present
 
     chosen = [c.value for c in condition or []]
+    try:
+        check(chosen)
+    except ValueError as exc:  # e.g. phone_photo together with screenshot
+        fail(str(exc), "choose conditions that can go together (see sohoa samples --help)")
     wants_hand = noise is Noise.real or any(c.startswith("handwritten") for c in chosen)
     if wants_hand and not fonts_present():
         fail(
@@ -80,19 +85,16 @@ def samples(
             "install the Debian packages fonts-dkg-handwriting and fonts-sjfonts "
             "(scripts/setup.sh does), then run the command again",
         )
-    try:
-        with progress_bar() as bar:
-            task = bar.add_task("Tạo mẫu", total=count)
-            made = generate(
-                out,
-                count=count,
-                seed=seed,
-                noise=noise.value,
-                conditions=chosen or None,
-                progress=lambda n: bar.update(task, completed=n),
-            )
-    except ValueError as exc:  # e.g. phone_photo together with screenshot
-        fail(str(exc), "choose conditions that can go together (see sohoa samples --help)")
+    with progress_bar() as bar:
+        task = bar.add_task("Tạo mẫu", total=count)
+        made = generate(
+            out,
+            count=count,
+            seed=seed,
+            noise=noise.value,
+            conditions=chosen or None,
+            progress=lambda n: bar.update(task, completed=n),
+        )
     console.print(f"{len(made)} samples written to {out} (ground truth: *.truth.json)")
 
 

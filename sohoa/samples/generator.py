@@ -20,6 +20,7 @@ from PIL import Image
 from sohoa.samples import capture
 from sohoa.samples import conditions as conditions_module
 from sohoa.samples.document import Document
+from sohoa.samples.hand import fonts_present
 from sohoa.samples.noise import NOISE_LEVELS, degrade
 from sohoa.samples.render import to_image, to_scan_pdf, to_text_pdf
 from sohoa.samples.templates import registry
@@ -99,6 +100,12 @@ def generate(
     chosen_types = _resolve_types(types)
     chosen_formats = _check_formats(formats)
     forced = conditions_module.check(conditions)
+    hands = noise == "real" or bool(forced & set(conditions_module.HANDWRITTEN))
+    if hands and not fonts_present():
+        raise RuntimeError(
+            "handwriting fonts missing: install the Debian packages fonts-dkg-handwriting and "
+            "fonts-sjfonts (scripts/setup.sh does)"
+        )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 

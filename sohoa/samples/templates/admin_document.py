@@ -526,8 +526,22 @@ def _real_wording(
     subject: str,
     paras: list[Para],
 ) -> tuple[str, list[Para]]:
-    """A long subject (the body's wording follows it) and citations of other documents."""
+    """A long subject (the body's wording follows it) and citations of other documents. A real
+    document cites only what came before it: a paragraph citing a later date is dropped (or, a
+    first task, exchanged for one citing nothing)."""
     fmt = {"year": issued.year, "unit": iss.unit_phrase}
+    kept: list[Para] = []
+    for p in paras:
+        if not any(d >= issued for d in _cited_dates(p.text)):
+            kept.append(p)
+        elif not p.optional:
+            m = re.match(r"(\d+)\. ", p.text)
+            plain = [
+                t for t in TASKS if not _cited_dates(t) and t not in " ".join(q.text for q in paras)
+            ]
+            if m and plain:
+                kept.append(Para(f"{m.group(1)}. {plain[0]}"))
+    paras = kept
     if "multiline_subject" in conditions:
         subject = _admin_real.long_subject(rng, kind, fmt)
         for i, p in enumerate(paras):
@@ -555,6 +569,20 @@ def _real_wording(
         else:
             paras.insert(0, Para(f"Thực hiện {cite}, {iss.body_name} thông tin như sau:"))
     return subject, paras
+
+
+def _cited_dates(text: str) -> list[date]:
+    dates = []
+    for m in CITED_DATE.finditer(text):
+        day, month1, month2, year = m.groups()
+        try:
+            dates.append(date(int(year), int(month1 or month2), int(day)))
+        except ValueError:
+            continue
+    return dates
+
+
+CITED_DATE = re.compile(r"ngày (\d{1,2})(?: tháng (\d{1,2}) năm |/(\d{1,2})/)(\d{4})")
 
 
 def _seal(rng: random.Random, iss: Issuer, sy: float) -> Stamp:
