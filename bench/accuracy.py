@@ -13,8 +13,10 @@ review threshold), seconds per page, and a reliability curve (confidence bucket 
 Page reads are cached in var/bench-cache (`--no-cache` reads again); `--misses` lists what ours got
 wrong per document (use it on the dev half only).
 
-Generated documents (sohoa.samples, every template, PNG scans, noise none / light / heavy, a fixed
-seed) are read three ways on the same page images:
+Generated documents (sohoa.samples, every template, PNG scans, noise none / light / heavy / real, a
+fixed seed; `--noise` picks levels) are read three ways on the same page images (`real` adds the
+real corpus's conditions: handwritten numbers and days, seals over signatures, parent bodies, long
+subjects, body citations, phone photos, screenshots; sohoa/samples/README.md):
 
 - **ours**: `read_document` (clean-up, OCR, orientation) → `extract` → `finish_extraction`
   (handwritten re-read; signatures where the file has them);
@@ -63,6 +65,7 @@ from extractors.confidence import REVIEW_THRESHOLD as THRESHOLD  # noqa: E402
 
 TODAY = date(2026, 6, 1)
 SYSTEMS = ("ours", "plain", "ocrmypdf")
+NOISES = ("none", "light", "heavy", "real")  # generated levels (sohoa samples --noise)
 # Truth keys that are not extraction targets (as tests/extractors/test_generated.py declares).
 NOT_EXTRACTED = {
     "mrz", "signer_title", "date_of_birth_in_words", "addressee", "relationship",
@@ -310,6 +313,39 @@ def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
 
+def generated_header(generated: list[dict[str, Any]], systems: tuple[str, ...]) -> list[str]:
+    """Generated admin documents scored as the real corpus's table scores them (its header fields,
+    compared by `bench.corpus.same`), so the two figures sit side by side."""
+    from bench import corpus
+
+    names = corpus.ADMIN_HEADER
+    out = ["\n### Generated admin documents, header fields as the real corpus counts them\n",
+           f"| noise | system | pages | header fields exact | {' | '.join(names)} |",
+           "|---|---|---|---|" + "---|" * len(names)]  # fmt: skip
+    for noise in NOISES:
+        for system in systems:
+            per: dict[str, list[int]] = {n: [0, 0] for n in names}
+            pages = 0
+            for result in generated:
+                truth, got = result["truth"], result.get(system)
+                if truth["template"] != "admin_document" or truth["noise"] != noise:
+                    continue
+                if not got or got.get("error"):
+                    continue
+                pages += 1
+                want = {**truth["fields"], "kind": truth["attributes"].get("kind")}
+                for name in names:
+                    field_ = got["fields"].get(name)
+                    value = got["kind"] if name == "kind" else field_[0] if field_ else None
+                    per[name][0] += corpus.same(name, value, want.get(name))
+                    per[name][1] += 1
+            if pages:
+                right, total = sum(r for r, _ in per.values()), sum(t for _, t in per.values())
+                cells = " | ".join(pct(*per[n]) for n in names)
+                out.append(f"| {noise} | {system} | {pages} | {pct(right, total)} | {cells} |")
+    return out
+
+
 # --- real documents -----------------------------------------------------------------------------
 
 
@@ -394,7 +430,7 @@ def report(
     add("|---|---|---|---|---|---|---|---|")
     templates = [*sorted({k[2] for k in by if k[2] != "*all*"}), "*all*"]
     for template in templates:
-        for noise in ("none", "light", "heavy"):
+        for noise in NOISES:
             for system in systems:
                 t = by.get((system, noise, template))
                 if t is None:
@@ -407,7 +443,7 @@ def report(
     add("\n### Calibration (review threshold 0.9), generated scans\n")
     add("| noise | system | auto-accept precision | review recall | auto-accept rate |")
     add("|---|---|---|---|---|")
-    for noise in ("none", "light", "heavy"):
+    for noise in NOISES:
         for system in systems:
             t = by.get((system, noise, "*all*"))
             if t is None or system == "ocrmypdf":  # its text layer has no confidences
@@ -416,6 +452,7 @@ def report(
                 f"| {noise} | {system} | {pct(t.accepted_right, t.accepted)} | "
                 f"{pct(t.wrong_below, t.wrong)} | {pct(t.accepted, t.total)} |"
             )
+    lines += generated_header(generated, systems)
     ours_all = [by[k] for k in by if k[0] == "ours" and k[2] == "*all*"]
     cleanup = sum(t.cleanup for t in ours_all)
     ocr = sum(t.ocr for t in ours_all)
@@ -589,6 +626,8 @@ def main() -> None:
     parser.add_argument("--no-real", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the generated measurements here")
     parser.add_argument("--templates", nargs="*", help="only these templates (a quick look)")
+    parser.add_argument("--noise", nargs="*", choices=NOISES, default=list(NOISES),
+                        help="generated noise levels to read (default: all)")  # fmt: skip
     parser.add_argument("--report", type=Path, help="only print the tables of a saved --json")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -617,7 +656,7 @@ def main() -> None:
         root = Path(tmp)
         tasks = []
         templates = args.templates or template_names()
-        for noise in ("none", "light", "heavy"):
+        for noise in args.noise:
             infos = generate(
                 root / noise,
                 count=args.per_type * len(templates),
