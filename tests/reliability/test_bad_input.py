@@ -87,6 +87,19 @@ def test_a_batch_of_traps_completes_and_every_file_is_accounted_for(
     )
 
     counts = report["counts"]
+    reliability_log.record(
+        "batches",
+        batch="bad input (6 documents + 8 traps)",
+        entries=counts["files"],
+        documents_expected=6 + 2,
+        documents_found=counts["loaded"],
+        duplicates=0,  # duplicate documents: the same bytes twice are one document
+        lost=counts["files"]
+        - counts["loaded"]
+        - counts["quarantined"]
+        - counts["duplicates"]
+        - counts["skipped"],
+    )
     assert counts["files"] == 6 + 8
     assert counts["duplicates"] == 1  # "bản trùng.png" has the bytes of another file
     assert counts["loaded"] == 6 + 2

@@ -310,7 +310,9 @@ def test_the_shared_original_is_withheld_from_every_reader(
     )
 
 
-def test_the_feed_keeps_no_date_of_an_erased_persons_document(erased: dict[str, Any]) -> None:
+def test_the_feed_keeps_no_date_of_an_erased_persons_document(
+    erased: dict[str, Any], reliability_log: Any
+) -> None:
     runtime = erased["runtime"]
     with runtime.session() as s:
         events = read_feed(s, FeedPosition(), limit=1000).events
@@ -326,10 +328,22 @@ def test_the_feed_keeps_no_date_of_an_erased_persons_document(erased: dict[str, 
     for row in stored:  # the stored payloads are scrubbed too
         dates = [v for v in row.payload.values() if isinstance(v, str) and v[:4].isdigit()]
         assert dates == [], f"stored {row.kind} keeps {dates}"
+    reliability_log.record(
+        "erasure_reruns",
+        case="the change feed of an erased person's ID card (verified, then expired)",
+        tried=1,
+        outcome=f"{len(card_events)} events handed out, no date in any; expired event held back",
+        erased_found_again=0,
+        written_back=0,
+    )
 
 
 def test_repair_removes_what_earlier_runs_wrote_back(
-    erased: dict[str, Any], scans: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    erased: dict[str, Any],
+    scans: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    reliability_log: Any,
 ) -> None:
     """What a run before this fix left: the card's original, OCR text and extraction of both,
     a page image, a quarantine copy, a listing under the card's name in a new batch, dated feed
@@ -377,7 +391,8 @@ def test_repair_removes_what_earlier_runs_wrote_back(
     dead.mkdir(parents=True)
     (dead / workdir.OWNER_FILE).write_text("4242\n")  # nobody holds its lock: its process is gone
     (dead / "original").write_bytes(data)
-    assert _written_back(runtime, card, reg) and _mentions(runtime, scans["strings"])
+    planted = _written_back(runtime, card, reg)
+    assert planted and _mentions(runtime, scans["strings"])
 
     monkeypatch.setenv("SOHOA_DATABASE_URL", runtime.settings.database_url)
     monkeypatch.setenv("SOHOA_STORAGE_URL", runtime.settings.storage_url)
@@ -401,6 +416,14 @@ def test_repair_removes_what_earlier_runs_wrote_back(
     assert store.exists(layout.original(reg)), "the shared original stays for the company"
     assert again.pop("files_checked") == 2
     assert set(again.values()) == {0}, f"a second repair finds nothing: {again}"
+    reliability_log.record(
+        "erasure_reruns",
+        case="sohoa subjects repair-erasures after a run from before this fix",
+        tried=len(planted) + 3,  # + a listing, a dated event, a killed run's copy
+        outcome="all removed (the shared original kept, withheld); a second repair finds nothing",
+        erased_found_again=len(_mentions(runtime, scans["strings"])),
+        written_back=len(_written_back(runtime, card, reg)),
+    )
 
 
 def test_erasure_marks_and_the_feed_on_both_databases(wh: Runtime) -> None:  # noqa: F811

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from loaders.models import BatchFile, Document
 from sohoa.pipeline.run import run_batch
@@ -110,6 +110,21 @@ def test_every_odd_entry_is_a_document_a_duplicate_or_a_reported_reason(
         reliability_log.record("odd_entries", entry_class=label, tried=1, outcome=got)
     assert outcomes == {name: want for name, (want, _) in EXPECTED.items()}
 
+    with runtime.session() as s:
+        documents = s.scalar(select(func.count()).select_from(Document))
+    reliability_log.record(
+        "batches",
+        batch="odd entries (names, links, pipe, vanished file)",
+        entries=counts["files"],
+        documents_expected=3,
+        documents_found=documents,
+        duplicates=documents - counts["loaded"],  # a second document for the same bytes
+        lost=counts["files"]
+        - counts["loaded"]
+        - counts["quarantined"]
+        - counts["duplicates"]
+        - counts["skipped"],
+    )
     assert counts["files"] == len(EXPECTED)
     assert counts["duplicates"] == 1
     assert counts["skipped"] == 5

@@ -107,7 +107,7 @@ def test_copies_left_by_a_killed_run_are_removed_by_the_next_run(
         "temporary_copies",
         case="sohoa run killed with SIGKILL mid-OCR, then run again",
         tried=1,
-        outcome=f"{len(left)} copies left by the killed run; 0 after the next run",
+        outcome=f"copies of scans left by the killed run: {len(left)}; after the next run: 0",
     )
     runtime.close()
 
