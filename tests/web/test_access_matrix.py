@@ -29,6 +29,7 @@ API_ROUTES: dict[tuple[str, str], object] = {
     ("GET", "/v1/subjects/{subject_id}/reads"): Role.READER,
     ("GET", "/v1/documents/{document_id}"): Role.READER,
     ("GET", "/v1/procedures"): Role.READER,
+    ("GET", "/v1/document-types"): Role.READER,
     ("GET", "/v1/procedures/{code}"): Role.READER,
     ("PUT", "/v1/procedures/{code}"): Role.ADMIN,
     ("GET", "/v1/changes"): Role.READER,

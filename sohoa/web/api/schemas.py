@@ -4,18 +4,16 @@ alone tells a downstream developer what each call returns."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from extractors import doctypes
 from extractors.kinds import MAX_LENGTH as MAX_VALUE_LENGTH
 from sohoa.web.input_errors import Text
 
-# The registered document types, as an enum so the OpenAPI document lists them (derived from the
-# declarations in `extractors/fields/`, never written here).
-DocType = StrEnum("DocType", {code: code for code in doctypes.codes()})  # type: ignore[misc]
+# A registered document type's code (`GET /v1/document-types` lists them, from the declarations
+# in `extractors/fields/`; a type registered later is accepted too, so no enum is frozen here).
+DocTypeCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
 
 class ErrorBody(BaseModel):
@@ -136,7 +134,7 @@ class DocumentOut(DocumentSummaryOut):
 
 class RequirementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    doc_type: DocType
+    doc_type: DocTypeCode = Field(description="A registered type (`GET /v1/document-types`).")
     note: Text = Field("", max_length=2000)
 
 
@@ -255,3 +253,33 @@ class ReviewDocumentOut(BaseModel):
     status: str = Field(description="needs_review | verified | rejected")
     lock_version: int = Field(description="Send back as expected_lock_version.")
     fields: list[ReviewFieldOut]
+
+
+class FieldDeclarationOut(BaseModel):
+    name: str = Field(description="The field's name in documents (`fields[].name`).")
+    label: str = Field(description="Its Vietnamese label.")
+    kind: str = Field(
+        description="Value kind: date, expiry_date, id12, cmnd9, tax_code, sex, "
+        "name, address, text, year, digits, money, area, serial, number_symbol …"
+    )
+    required: bool
+    slot: str | None = Field(
+        description="The role of the subject it describes; null: a fact of the document itself."
+    )
+    attribute: str | None = Field(description="The subject attribute it carries, e.g. id_number.")
+
+
+class SlotOut(BaseModel):
+    role: str
+    kind: str = Field(description="person | organization")
+    label: str
+
+
+class DocumentTypeOut(BaseModel):
+    code: str = Field(description="`doc_type` in documents.")
+    label: str
+    attributes: dict[str, dict[str, str]] = Field(
+        description="The type's qualifiers and the Vietnamese name of each value (e.g. `kind`)."
+    )
+    slots: list[SlotOut]
+    fields: list[FieldDeclarationOut]

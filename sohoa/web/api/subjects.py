@@ -27,9 +27,10 @@ from sohoa.web.api.common import (
     summary_out,
     today,
 )
+from sohoa.web.api.document_types import known_doc_types
 from sohoa.web.api.procedures import procedure_out
 from sohoa.web.api.schemas import (
-    DocType,
+    DocTypeCode,
     DocumentPage,
     ProcedureCheckOut,
     ProfileAttributeOut,
@@ -114,7 +115,11 @@ def list_documents(
     purpose: Purpose,
     request: Request,
     doc_type: Annotated[
-        list[DocType] | None, Query(description="Only these types (repeat the parameter).")
+        list[DocTypeCode] | None,
+        Query(
+            description="Only these types (repeat the parameter); `GET /v1/document-types` "
+            "lists them."
+        ),
     ] = None,
     valid_on: ValidOn = None,
     limit: Limit = 50,
@@ -124,6 +129,7 @@ def list_documents(
     first, a page at a time. Documents outside the key's scope are left out."""
     # The busiest read of the API: plain rows in, a dict out serialized once (`json_response`),
     # one transaction for the subject, the page and the audit entry.
+    doc_types = known_doc_types(doc_type or ())
     day = valid_on or today()
     after = decode_cursor(cursor, "d", 1)[0] if cursor else 0
     with get_runtime(request).session() as session:
@@ -133,7 +139,7 @@ def list_documents(
             subject.id,
             valid_on=day,
             scope=scope_of(caller),
-            doc_types=[t.value for t in doc_type or ()],
+            doc_types=doc_types,
             after_id=after,
             limit=limit + 1,
         )
