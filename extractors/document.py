@@ -110,7 +110,8 @@ def validate_values(
 def _validate(
     declared: DocumentType, attributes: dict[str, str], fields: dict[str, Field], today: date
 ) -> list[Finding]:
-    findings = validate_dates(fields, today)
+    past = {spec.name: spec.vi for spec in declared.fields if spec.kind == "date"}
+    findings = validate_dates(fields, today, past)
     for id_name, birth_name, sex_name in declared.identity_checks():
         if id_name not in fields:
             continue

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from extractors.kinds import NO_EXPIRY
 from extractors.records import Field, Finding, Severity
 
 EARLIEST_BIRTH = date(1900, 1, 1)
+# Dates that cannot lie after today when no declaration says otherwise (the document step passes
+# its type's own: every field of kind "date", extractors.declaration).
 _PAST_FIELDS = {
     "date_of_birth": "Ngày sinh",
     "issued_on": "Ngày ban hành",
     "issue_date": "Ngày cấp",
-    "first_registration_date": "Ngày đăng ký lần đầu",
-    "legal_representative_date_of_birth": "Ngày sinh của người đại diện",
-    "child_date_of_birth": "Ngày sinh",
 }
 
 
-def validate_dates(fields: dict[str, Field], today: date) -> list[Finding]:
-    """Findings for the ISO dates among `fields` (by name); `today` is passed in (no clock here)."""
+def validate_dates(
+    fields: dict[str, Field], today: date, past: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """Findings for the ISO dates among `fields` (by name); `today` is passed in (no clock here).
+    `past`: field name → label of the dates that cannot be after today."""
     findings: list[Finding] = []
     parsed: dict[str, date] = {}
     for name, field in fields.items():
@@ -27,7 +30,7 @@ def validate_dates(fields: dict[str, Field], today: date) -> list[Finding]:
             parsed[name] = date.fromisoformat(field.value)
         except ValueError:
             continue
-    for name, label in _PAST_FIELDS.items():
+    for name, label in (_PAST_FIELDS if past is None else past).items():
         if name in parsed and parsed[name] > today:
             findings.append(
                 Finding(

@@ -70,3 +70,26 @@ def test_every_field_an_extractor_emits_is_declared(tmp_path: Path, tesseract: O
     assert {doc_type for doc_type, _ in seen} >= {t.code for t in doctypes.all_types()} - {
         doctypes.UNKNOWN
     }
+
+
+def test_every_declared_date_is_checked_against_today() -> None:
+    """A date field of any type (not only the names a list once held) cannot lie in the future."""
+    from datetime import date
+
+    from extractors.document import validate_values
+
+    today = date(2026, 6, 1)
+    found = validate_values(
+        "enterprise_registration",
+        {},
+        {
+            "first_registration_date": "2027-01-01",
+            "legal_representative_date_of_birth": "2030-01-01",
+        },
+        today,
+    )
+    assert {f.code for f in found} >= {
+        "first_registration_date.in_future",
+        "legal_representative_date_of_birth.in_future",
+    }
+    assert validate_values("id_card", {}, {"expiry_date": "2040-01-01"}, today) == []
