@@ -10,7 +10,7 @@ from datetime import date
 from sohoa.samples import data
 from sohoa.samples import hand as handwriting
 from sohoa.samples.identity import admin_date_words
-from sohoa.samples.layout import Color, Ellipse, Page, Polyline, Text, text_width
+from sohoa.samples.layout import Color, Ellipse, Page, Polyline, Stamp, Text, text_width
 
 W, H, DPI = 1654, 2339, 200  # A4 at 200 dpi
 SERIF, BOLD, ITALIC, BOLD_ITALIC = "serif", "serif_bold", "serif_italic", "serif_bold_italic"
@@ -61,6 +61,26 @@ def seal(page: Page, cx: float, cy: float, r: float = 100) -> None:
     page.add(Ellipse(cx - r * 0.76, cy - r * 0.76, cx + r * 0.76, cy + r * 0.76, outline=SEAL,
                      width=3))  # fmt: skip
     page.add(Ellipse(cx - 14, cy - 14, cx + 14, cy + 14, fill=SEAL))
+
+
+def sign_and_seal(
+    page: Page, rng: random.Random, cx: float, cy: float, *, stamp: bool, ring: str
+) -> None:
+    """A real page's signature: blue, and (`stamp`) the issuer's red round seal pressed over its
+    left part (sohoa/samples/stamp.py), the seal turned and unevenly inked."""
+    handwriting.signature(page, rng, cx + 20, cy, rng.uniform(220, 300))
+    if stamp:
+        page.add(
+            Stamp(
+                cx - rng.uniform(60, 120),
+                cy + rng.uniform(-20, 30),
+                rng.uniform(120, 145),
+                ring,
+                angle=rng.uniform(-40, 40),
+                ink=rng.uniform(0.8, 1.0),
+                seed=rng.randrange(1 << 30),
+            )
+        )
 
 
 def signature(page: Page, rng: random.Random, cx: float, cy: float, span: float = 300) -> None:

@@ -22,6 +22,7 @@ from sohoa.samples.templates import _a4, _card
 from sohoa.samples.words import date_words
 
 NAME = "birth_certificate"
+CONDITIONS = frozenset({"stamp_over_signature"})
 DOC_TYPE = "birth_certificate"
 WEIGHT = 2.0
 
@@ -49,7 +50,9 @@ def _parent_id(rng: random.Random, year: int, sex: str) -> str:
     return personal_id(rng, rng.choice(data.PROVINCES_63).code, date(year, 6, 1), sex)
 
 
-def build(rng: random.Random) -> Document:
+def build(rng: random.Random, conditions: frozenset[str] | None = None) -> Document:
+    """A certificate. With `conditions` (the real level) the seal is a real one over the blue
+    signature, or absent."""
     registered = random_date(rng, date(2016, 1, 4), date(2025, 12, 30))
     late = rng.random() < 0.1
     dob = registered - timedelta(days=rng.randint(60, 900) if late else rng.randint(2, 58))
@@ -182,8 +185,13 @@ def build(rng: random.Random) -> Document:
     page.text(cx, y, "NGƯỜI KÝ GIẤY KHAI SINH", BOLD, BODY, align="center")
     page.text(cx, y + 44, "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)", ITALIC, 27,
               align="center")  # fmt: skip
-    _a4.seal(page, cx - 90, y + 170, 95)
-    _a4.signature(page, rng, cx + 20, y + 170)
+    if conditions is None:
+        _a4.seal(page, cx - 90, y + 170, 95)
+        _a4.signature(page, rng, cx + 20, y + 170)
+    else:
+        ring = reg_place.split(",")[0].upper()
+        stamp = "stamp_over_signature" in conditions
+        _a4.sign_and_seal(page, rng, cx, y + 170, stamp=stamp, ring=ring)
     page.text(cx, y + 300, signer_title, SERIF, BODY, align="center")
     page.text(cx, y + 348, signer, BOLD, BODY + 2, align="center")
 
@@ -232,4 +240,7 @@ def build(rng: random.Random) -> Document:
     subjects = [Subject("child", "person", child_id), Subject("mother", "person", mother_id)]
     if has_father:
         subjects.append(Subject("father", "person", father_id))
-    return Document(DOC_TYPE, page, fields, {}, subjects)
+    stamped = conditions is None or "stamp_over_signature" in conditions
+    return Document(
+        DOC_TYPE, page, fields, {}, subjects, conditions=["stamp_over_signature"] if stamped else []
+    )

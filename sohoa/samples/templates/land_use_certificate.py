@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sohoa.samples import data
+from sohoa.samples import hand as handwriting
 from sohoa.samples.document import Document, Subject
 from sohoa.samples.identity import (
     add_years,
@@ -35,6 +36,7 @@ from sohoa.samples.templates import _a4, _card
 from sohoa.samples.words import area_words
 
 NAME = "land_use_certificate"
+CONDITIONS = frozenset({"handwritten_day", "handwritten_month", "stamp_over_signature"})
 DOC_TYPE = "land_use_certificate"
 WEIGHT = 1.5
 
@@ -155,7 +157,9 @@ def _sketch(page: Page, rng: random.Random, x0: float, y0: float, w: float, h: f
     page.text(cx, cy + 10, parcel, "sans_bold", 30, align="center", record=False)
 
 
-def build(rng: random.Random) -> Document:
+def build(rng: random.Random, conditions: frozenset[str] | None = None) -> Document:
+    """A certificate. With `conditions` (the real level) the day and month of the date line may
+    be handwritten and the seal is a real one over the signature (or absent)."""
     if rng.random() < 0.5:
         form, issued = "tt23_2014", random_date(rng, date(2015, 1, 5), date(2024, 7, 31))
     else:
@@ -309,14 +313,24 @@ def build(rng: random.Random) -> Document:
     cx = RIGHT - 330
     if form == "tt23_2014":
         y += 40
-    date_line = f"{place}, {admin_date_words(issued)}"
-    page.text(cx, y, date_line, ITALIC, 32, align="center")
+    written: tuple[str, ...] = ()
+    if conditions is None:
+        date_line = f"{place}, {admin_date_words(issued)}"
+        page.text(cx, y, date_line, ITALIC, 32, align="center")
+    else:
+        written = tuple(p for p in ("day", "month") if f"handwritten_{p}" in conditions)
+        pen = handwriting.pick_hand(rng) if written else None
+        _a4.date_line(page, rng, cx, y, place, issued, 32, hand=written, pen=pen)
     sy = y + 50
     for line in sig_lines:
         page.text(cx, sy, line, BOLD, 32, align="center")
         sy += 44
-    _a4.seal(page, cx - 90, sy + 90, 95)
-    _a4.signature(page, rng, cx + 20, sy + 100)
+    if conditions is None:
+        _a4.seal(page, cx - 90, sy + 90, 95)
+        _a4.signature(page, rng, cx + 20, sy + 100)
+    else:
+        stamp = "stamp_over_signature" in conditions
+        _a4.sign_and_seal(page, rng, cx, sy + 100, stamp=stamp, ring=issuer.upper())
     page.text(cx, sy + 240, signer, BOLD, 34, align="center")
     by = sy + 190  # bottom left, beside the signature
     if form == "tt10_2024":
@@ -363,12 +377,18 @@ def build(rng: random.Random) -> Document:
             "place": place,
             "issuer": issuer,
             "signer": signer,
+            "signer_title": " ".join(sig_lines),
         }
     )
+    shown = [f"handwritten_{p}" for p in written]
+    if conditions is None or "stamp_over_signature" in conditions:
+        shown.append("stamp_over_signature")
     return Document(
         DOC_TYPE,
         page,
         fields,
         {"form": form},
         [Subject("owner", "person", o.key) for o in owners],
+        handwritten=list(written),
+        conditions=shown,
     )
