@@ -354,3 +354,24 @@ def test_without_conditions_a_department_is_the_issuer_under_its_committee() -> 
             assert f["issuer_parent"] is None and f["issuer"].startswith("Ủy ban nhân dân ")
         assert f["signer_title"].split()[-1] in {"TỊCH", "ĐỐC"}
     assert seen
+
+
+def test_land_and_birth_certificates_take_the_real_seal_and_handwritten_date() -> None:
+    from sohoa.samples.templates import birth_certificate, land_use_certificate
+
+    land = land_use_certificate.build(
+        random.Random("land"), frozenset({"stamp_over_signature", "handwritten_day"})
+    )
+    f = land.fields
+    issued = date.fromisoformat(f["issue_date"])
+    assert (
+        land.handwritten == ["day"] and len([o for o in land.page.ops if isinstance(o, Stamp)]) == 1
+    )
+    assert f"{f['place']}, {admin_date_words(issued)}" in land.page.lines
+    assert "".join(op.text for op in _hand_ops(land)) == f"{issued.day:02d}"
+    assert f["signer_title"] and "." not in f["signer"]
+    birth = birth_certificate.build(random.Random("birth"), frozenset())
+    assert not [o for o in birth.page.ops if isinstance(o, Stamp)] and birth.conditions == []
+    sealed = birth_certificate.build(random.Random("birth"), frozenset({"stamp_over_signature"}))
+    (seal,) = [o for o in sealed.page.ops if isinstance(o, Stamp)]
+    assert seal.ring_text.startswith("ỦY BAN NHÂN DÂN")
