@@ -156,6 +156,37 @@ def accept_document(
 
 
 @translate_db_errors()
+def accept_confident(
+    session: Session,
+    document_id: int,
+    threshold: float,
+    *,
+    principal_id: int,
+    expected_lock_version: int,
+) -> list[str]:
+    """Accept every undecided field at or above `threshold` that carries no error finding (what
+    auto-verification would verify); the others stay for the steward. Returns the names accepted
+    (none: nothing changed, not even the lock version)."""
+    document = _open_for_review(session, document_id, expected_lock_version)
+    confident = [
+        row
+        for row in document_fields(session, document.id)
+        if row.status in (FieldStatus.PENDING, FieldStatus.AUTO_VERIFIED)
+        and row.confidence >= threshold
+        and not any(f.get("severity") == "error" for f in row.findings or ())
+    ]
+    if not confident:
+        return []
+    for row in confident:
+        _decide(row, FieldStatus.ACCEPTED, principal_id)
+    accepted = [row.name for row in confident]
+    _finish(
+        session, document, principal_id, "accept_confident", None, None, after={"fields": accepted}
+    )
+    return accepted
+
+
+@translate_db_errors()
 def reject_document(
     session: Session,
     document_id: int,

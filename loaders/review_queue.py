@@ -1,11 +1,16 @@
 """The steward's work queue: which documents need a person, why, and in which order.
 
-A document is in the queue while it waits for review (`needs_review`) or while an identity
-question about it is open (an identity candidate or a field conflict), even when it is verified:
-a verified document whose person may be someone else still needs a steward. Rejected documents
-never are. Worst first: validation errors (a value is wrong or impossible), then identity
-questions (a wrong merge spreads to every later procedure), then unknown types (nothing could be
-read reliably), then the lowest confidence, then the oldest.
+A document is in the queue while it waits for review (`needs_review`) or while a question about
+it is open, even when it is verified: an identity candidate (its person may be someone already on
+file) or a field conflict (a re-extraction disagrees with a value a steward verified). Rejected
+documents never are. Worst first: validation errors (a value is wrong or impossible), then identity
+questions (a wrong merge spreads to every later procedure), then field conflicts, then unknown
+types (nothing could be read reliably), then the lowest confidence, then the oldest.
+
+"Next" (`next_in_queue`) walks the queue rather than always taking its head: documents the
+steward deferred are skipped, and documents already opened in the session come after every other
+one, so a document nobody can settle yet (an unknown type waiting for its type) is not offered
+again after every other document.
 
 The reasons are computed here rather than stored, so they can never go stale when a field is
 decided or a document is re-extracted.
@@ -38,11 +43,12 @@ from loaders.models import (
 )
 
 VALIDATION = "validation"
-IDENTITY = "identity"
+IDENTITY = "identity"  # an identity candidate: the document's person may be one on file
+FIELD_CONFLICT = "field_conflict"  # a re-extraction disagrees with a value a steward verified
 UNKNOWN_TYPE = "unknown_type"
 LOW_CONFIDENCE = "low_confidence"
 PENDING = "pending"  # waits for a steward for no other reason (e.g. reopened by an admin)
-REASONS = (VALIDATION, IDENTITY, UNKNOWN_TYPE, LOW_CONFIDENCE, PENDING)  # worst first
+REASONS = (VALIDATION, IDENTITY, FIELD_CONFLICT, UNKNOWN_TYPE, LOW_CONFIDENCE, PENDING)  # worst 1st
 
 DEFAULT_LIMIT = 200
 
@@ -84,7 +90,8 @@ class QueueItem:
     created_at: datetime
     reasons: tuple[str, ...]
     errors: int  # error findings on undecided fields or on the whole document
-    identity_questions: int  # open identity candidates + open field conflicts
+    identity_questions: int  # open identity candidates
+    field_conflicts: int  # open disagreements of a re-extraction with a verified value
     pending_fields: int
     min_confidence: float | None  # lowest confidence among undecided fields
 
@@ -93,6 +100,7 @@ class QueueItem:
         return (
             VALIDATION not in self.reasons,
             IDENTITY not in self.reasons,
+            FIELD_CONFLICT not in self.reasons,
             UNKNOWN_TYPE not in self.reasons,
             self.min_confidence if self.min_confidence is not None else 1.0,
             self.created_at,
@@ -113,7 +121,8 @@ class _Facts:
     pending: int = 0
     low: int = 0
     min_confidence: float | None = None
-    questions: int = 0
+    candidates: int = 0
+    conflicts: int = 0
 
 
 @translate_db_errors()
@@ -145,15 +154,25 @@ def next_in_queue(
     threshold: float = 1.0,
     scopes: Scopes = Scopes(),
     exclude: Iterable[int] = (),
+    later: Iterable[int] = (),
+    seen: Sequence[int] = (),
 ) -> int | None:
-    """The id of the worst document still waiting, other than those in `exclude`."""
-    skipped = set(exclude)
-    for item in _items(session, filters, threshold, scopes):
-        if item.document_id not in skipped and (
-            not filters.reason or filters.reason in item.reasons
-        ):
-            return item.document_id
-    return None
+    """The id of the worst document still waiting, other than those in `exclude` (the one the
+    steward is leaving) and `later` (deferred for the session). Documents in `seen` (opened
+    earlier in the session, oldest first) come only once no other is left, the one seen longest
+    ago first: so "next" goes forward through the queue instead of returning to its head."""
+    skipped = set(exclude) | set(later)
+    waiting = [
+        item.document_id
+        for item in _items(session, filters, threshold, scopes)
+        if item.document_id not in skipped
+        and (not filters.reason or filters.reason in item.reasons)
+    ]
+    opened = {document_id: place for place, document_id in enumerate(seen)}
+    fresh = [document_id for document_id in waiting if document_id not in opened]
+    if fresh:
+        return fresh[0]
+    return min(waiting, key=opened.__getitem__, default=None)
 
 
 @translate_db_errors()
@@ -275,9 +294,9 @@ def _document_findings(
 
 
 def _question_counts(session: Session, waiting: Any, facts: dict[int, _Facts]) -> None:
-    for model, status in (
-        (IdentityCandidate, CandidateStatus.OPEN),
-        (FieldConflict, ConflictStatus.OPEN),
+    for model, status, attr in (
+        (IdentityCandidate, CandidateStatus.OPEN, "candidates"),
+        (FieldConflict, ConflictStatus.OPEN, "conflicts"),
     ):
         rows = session.execute(
             select(model.document_id, func.count())
@@ -285,7 +304,8 @@ def _question_counts(session: Session, waiting: Any, facts: dict[int, _Facts]) -
             .group_by(model.document_id)
         )
         for document_id, n in rows:
-            facts[document_id].questions += int(n)
+            fact = facts[document_id]
+            setattr(fact, attr, getattr(fact, attr) + int(n))
 
 
 def _errors(findings: Sequence[dict[str, Any]] | None) -> int:
@@ -303,8 +323,10 @@ def _item(
     reasons = []
     if fact.errors:
         reasons.append(VALIDATION)
-    if fact.questions:
+    if fact.candidates:
         reasons.append(IDENTITY)
+    if fact.conflicts:
+        reasons.append(FIELD_CONFLICT)
     if doc_type == "unknown":
         reasons.append(UNKNOWN_TYPE)
     if fact.low:
@@ -319,7 +341,8 @@ def _item(
         created_at=created_at,
         reasons=tuple(reasons),
         errors=fact.errors,
-        identity_questions=fact.questions,
+        identity_questions=fact.candidates,
+        field_conflicts=fact.conflicts,
         pending_fields=fact.pending,
         min_confidence=fact.min_confidence,
     )

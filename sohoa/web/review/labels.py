@@ -68,6 +68,7 @@ STATES = {
 REASONS = {
     review_queue.VALIDATION: "Lỗi kiểm tra",
     review_queue.IDENTITY: "Xung đột định danh",
+    review_queue.FIELD_CONFLICT: "Máy đọc lại khác giá trị đã xác minh",
     review_queue.UNKNOWN_TYPE: "Chưa rõ loại",
     review_queue.LOW_CONFIDENCE: "Độ tin cậy thấp",
     review_queue.PENDING: "Chờ xác minh",
@@ -78,6 +79,9 @@ ACTIONS = {
     "correct": "Sửa trường",
     "reject_field": "Loại trường",
     "accept_document": "Chấp nhận tài liệu",
+    "accept_confident": "Chấp nhận các trường đạt ngưỡng tin cậy",
+    "add_field": "Thêm trường còn thiếu",
+    "retype": "Đổi loại giấy tờ và trích xuất lại",
     "reject_document": "Từ chối tài liệu",
     "link_subject": "Liên kết với đối tượng đã có",
     "keep_separate": "Giữ riêng, không liên kết",
@@ -151,6 +155,13 @@ NOTICES = {
     "correct": "Đã lưu giá trị đã sửa.",
     "reject": "Đã loại trường.",
     "accept_document": "Đã chấp nhận các trường còn lại của tài liệu.",
+    "accept_confident": (
+        "Đã chấp nhận các trường đạt ngưỡng tin cậy; các trường còn lại chờ bạn xem."
+    ),
+    "none_confident": "Không có trường nào chờ xác minh đạt ngưỡng tin cậy: hãy xem từng trường.",
+    "add_field": "Đã thêm trường.",
+    "retype": "Đã trích xuất lại theo loại giấy tờ bạn chọn. Hãy xem lại các trường.",
+    "later": "Đã để tài liệu trước lại sau: «Tài liệu tiếp theo» bỏ qua nó trong phiên này.",
     "reject_document": "Đã từ chối tài liệu.",
     "link": "Đã liên kết tài liệu với đối tượng đã có.",
     "separate": "Đã ghi nhận: hai bên là hai đối tượng khác nhau.",

@@ -11,11 +11,12 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from loaders.errors import ConflictingUpdate, InvalidRecord, NotFound
+from loaders.errors import ConflictingUpdate, InvalidRecord, NotFound, RefusedValue
 from loaders.identity_review import keep_separate, link_candidate, resolve_conflict, unlink_subject
 from loaders.models import (
     CandidateStatus,
@@ -27,15 +28,19 @@ from loaders.models import (
 )
 from loaders.reopen import reopen_document
 from loaders.review import (
+    accept_confident,
     accept_document,
     accept_field,
+    add_field,
     correct_field,
     reject_document,
     reject_field,
 )
 from loaders.review_queue import QueueFilters, next_in_queue
+from sohoa.pipeline.errors import StepError
+from sohoa.pipeline.retype import RetypeRefused, retype_document
 from sohoa.web.review import filters as queue_filters
-from sohoa.web.review import labels
+from sohoa.web.review import labels, trail
 from sohoa.web.review.auth import (
     BAD_FORM,
     Refused,
@@ -43,9 +48,16 @@ from sohoa.web.review.auth import (
     checked_form,
     current_admin,
     current_reviewer,
+    secret_of,
 )
-from sohoa.web.review.routes_document import check_scope, render_document
-from sohoa.web.review.routing import ReviewRoute
+from sohoa.web.review.routes_document import (
+    Refusal,
+    check_scope,
+    document_context,
+    panel_json,
+    render_document,
+)
+from sohoa.web.review.routing import ReviewRoute, wants_json
 from sohoa.web.runtime import get_runtime
 
 router = APIRouter(route_class=ReviewRoute)
@@ -57,10 +69,23 @@ Action = Callable[[Session, dict[str, str], int], str | None]
 
 NEED_REASON = "Hãy nêu lý do."
 NEED_VALUE = "Hãy nhập giá trị mới."
+NEED_NAME = "Hãy chọn trường cần thêm."
+NOT_REREAD = (
+    "Không đọc lại được tệp lúc này (kho lưu trữ hoặc cơ sở dữ liệu không trả lời). "
+    "Hãy thử lại sau ít phút."
+)
 NOT_POSSIBLE = (
     "Không thể thực hiện thao tác này với trạng thái hiện tại của tài liệu. "
     "Hãy tải lại trang để xem trạng thái mới nhất."
 )
+
+
+class _Unchanged(Exception):
+    """Nothing to do (e.g. no field reaches the threshold): said with the notice `key`."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 class _FormProblem(Exception):
@@ -107,12 +132,18 @@ def _settled(db: Session, document_id: int) -> bool:
 async def _perform(
     request: Request, reviewer: Reviewer, document_id: int, notice: str, action: Action
 ) -> Response:
+    """Run one decision. A plain form POST is answered as before (a redirect, or the page again
+    with the problem); a request from review.js (`wants_json`) gets JSON: the fresh panel to put
+    in place, the next document's address when this one is settled, or the refusal to show
+    beside the input (the typed text stays where it is)."""
     form = await checked_form(request, reviewer)
     filters = queue_filters.from_query(form.get("back", ""))
     lock = form.get("lock_version", "")
     if not lock.isdigit():
         raise Refused(400, BAD_FORM)
+    in_place = wants_json(request)
     runtime = get_runtime(request)
+    field = form.get("field") or None
     try:
         with runtime.session() as db:
             document = db.get(Document, document_id)
@@ -121,45 +152,77 @@ async def _perform(
             check_scope(reviewer, document)
             field_name = action(db, form, int(lock))
             settled = _settled(db, document_id)
+    except _Unchanged as exc:
+        notice, field_name, settled = exc.key, None, False
+    except RefusedValue as exc:  # the value fails its kind: nothing was written
+        refused = Refusal(exc.field, exc.message, form.get("value", ""), exc.code)
+        if in_place:
+            body = {"code": exc.code, "message": exc.message, "field": exc.field}
+            return JSONResponse(body, status_code=422)
+        return render_document(
+            request, reviewer, document_id, filters, refused=refused, status_code=422
+        )
     except ConflictingUpdate:
         attempted = form.get("value", "").strip()
         message = labels.STALE + (f" Giá trị bạn định lưu: «{attempted}»." if attempted else "")
-        return render_document(
-            request,
-            reviewer,
-            document_id,
-            filters,
-            error=message,
-            selected=form.get("field") or None,
-            status_code=409,
-        )
+        return _problem(request, reviewer, document_id, filters, message, field, 409, in_place)
     except _FormProblem as exc:
-        return render_document(
-            request,
-            reviewer,
-            document_id,
-            filters,
-            error=exc.message,
-            selected=form.get("field") or None,
-            status_code=422,
-        )
+        if in_place:
+            body = {"code": "form_problem", "message": exc.message, "field": field}
+            return JSONResponse(body, status_code=422)
+        return _problem(request, reviewer, document_id, filters, exc.message, field, 422, False)
+    except RetypeRefused as exc:
+        return _problem(request, reviewer, document_id, filters, exc.message, None, 409, in_place)
     except InvalidRecord:
-        return render_document(
-            request, reviewer, document_id, filters, error=NOT_POSSIBLE, status_code=409
-        )
+        return _problem(request, reviewer, document_id, filters, NOT_POSSIBLE, None, 409, in_place)
     if settled:
-        return _to_next(request, reviewer, document_id, filters)
+        target = _next_url(request, reviewer, document_id, filters)
+        if in_place:
+            return JSONResponse({"settled": True, "location": target})
+        return RedirectResponse(target, status_code=303)
+    message = labels.NOTICES.get(notice, "")
+    if in_place:
+        context = document_context(
+            request, reviewer, document_id, filters, notice=message, after=field_name
+        )
+        return panel_json(context)
     params = {"msg": notice, **({"after": field_name} if field_name else {})}
     back = queue_filters.to_query(filters)
     query = urlencode(params) + (f"&{back}" if back else "")
     return RedirectResponse(f"/review/documents/{document_id}?{query}", status_code=303)
 
 
-def _to_next(
-    request: Request, reviewer: Reviewer, done: int, filters: QueueFilters
-) -> RedirectResponse:
-    """The document is settled: open the next one in the same filtered queue."""
+def _problem(
+    request: Request,
+    reviewer: Reviewer,
+    document_id: int,
+    filters: QueueFilters,
+    message: str,
+    field: str | None,
+    status_code: int,
+    in_place: bool,
+) -> Response:
+    """The document as it is now, with why the action was not done."""
+    if in_place:
+        context = document_context(
+            request, reviewer, document_id, filters, error=message, selected=field
+        )
+        return panel_json(context, status_code, code="not_done", message=message)
+    return render_document(
+        request,
+        reviewer,
+        document_id,
+        filters,
+        error=message,
+        selected=field,
+        status_code=status_code,
+    )
+
+
+def _next_url(request: Request, reviewer: Reviewer, done: int, filters: QueueFilters) -> str:
+    """The document is settled: the next one in the same filtered queue, or the queue."""
     runtime = get_runtime(request)
+    where = trail.read(request, secret_of(request))
     with runtime.session() as db:
         found = next_in_queue(
             db,
@@ -167,11 +230,12 @@ def _to_next(
             threshold=runtime.settings.review_threshold,
             scopes=reviewer.scopes,
             exclude=[done],
+            later=where.later,
+            seen=where.opened,
         )
     back = queue_filters.to_query(filters)
     query = f"done={done}" + (f"&{back}" if back else "")
-    target = f"/review/documents/{found}?{query}" if found else f"/review?{query}"
-    return RedirectResponse(target, status_code=303)
+    return f"/review/documents/{found}?{query}" if found else f"/review?{query}"
 
 
 @router.post("/documents/{document_id}/fields/{name}")
@@ -220,6 +284,146 @@ async def document_accept(
         accept_document(db, document_id, principal_id=reviewer.id, expected_lock_version=lock)
 
     return await _perform(request, reviewer, document_id, "accept_document", act)
+
+
+@router.post("/documents/{document_id}/accept-confident")
+async def document_accept_confident(
+    request: Request, document_id: int, reviewer: CurrentReviewer
+) -> Response:
+    """Accept every undecided field at or above the review threshold without an error finding
+    (shortcut c); the others stay for the steward."""
+    threshold = get_runtime(request).settings.review_threshold
+
+    def act(db: Session, form: dict[str, str], lock: int) -> None:
+        accepted = accept_confident(
+            db, document_id, threshold, principal_id=reviewer.id, expected_lock_version=lock
+        )
+        if not accepted:
+            raise _Unchanged("none_confident")
+
+    return await _perform(request, reviewer, document_id, "accept_confident", act)
+
+
+@router.post("/documents/{document_id}/fields")
+async def field_add(request: Request, document_id: int, reviewer: CurrentReviewer) -> Response:
+    """Add a field the machine did not find (shortcut t): its name, its value (typed, or the
+    words clicked on the scan) and the box of those words as its provenance."""
+
+    def act(db: Session, form: dict[str, str], lock: int) -> str:
+        name = _required(form, "name", NEED_NAME)
+        value = _required(form, "value", NEED_VALUE)
+        page, box = _provenance(form)
+        add_field(
+            db,
+            document_id,
+            name,
+            value,
+            principal_id=reviewer.id,
+            expected_lock_version=lock,
+            page=page,
+            box=box,
+            reason=form.get("reason", "").strip(),
+        )
+        return name
+
+    return await _perform(request, reviewer, document_id, "add_field", act)
+
+
+def _provenance(form: dict[str, str]) -> tuple[int | None, list[int] | None]:
+    """The page and box (left, top, width, height in page pixels) of the clicked words; none
+    when the value was typed without clicking any."""
+    page, box = form.get("page", "").strip(), form.get("box", "").strip()
+    if not page or not box:
+        return None, None
+    parts = box.split(",")
+    if not page.isdigit() or len(parts) != 4 or not all(p.strip().isdigit() for p in parts):
+        raise Refused(400, BAD_FORM)
+    values = [int(p) for p in parts]
+    if int(page) < 1 or values[2] < 1 or values[3] < 1 or max(values) > 100_000:
+        raise Refused(400, BAD_FORM)
+    return int(page), values
+
+
+@router.post("/documents/{document_id}/retype")
+async def document_retype(
+    request: Request, document_id: int, reviewer: CurrentReviewer
+) -> Response:
+    """Re-extract the document as the type the steward chose (shortcut d): from its cached
+    text, or by reading the file again (`sohoa.pipeline.retype`). The page opens again."""
+    form = await checked_form(request, reviewer)
+    filters = queue_filters.from_query(form.get("back", ""))
+    lock = form.get("lock_version", "")
+    if not lock.isdigit():
+        raise Refused(400, BAD_FORM)
+    in_place = wants_json(request)
+    runtime = get_runtime(request)
+    with runtime.session() as db:
+        document = db.get(Document, document_id)
+        if document is None:
+            raise NotFound(f"no document {document_id}")
+        check_scope(reviewer, document)
+    chosen = form.get("doc_type", "").strip()
+    try:
+        await run_in_threadpool(
+            retype_document,
+            runtime,
+            document_id,
+            chosen,
+            principal_id=reviewer.id,
+            expected_lock_version=int(lock),
+        )
+    except RetypeRefused as exc:
+        return _problem(request, reviewer, document_id, filters, exc.message, None, 409, in_place)
+    except ConflictingUpdate:
+        return _problem(request, reviewer, document_id, filters, labels.STALE, None, 409, in_place)
+    except StepError:
+        return _problem(request, reviewer, document_id, filters, NOT_REREAD, None, 503, in_place)
+    back = queue_filters.to_query(filters)
+    target = f"/review/documents/{document_id}?msg=retype" + (f"&{back}" if back else "")
+    if in_place:
+        return JSONResponse({"location": target})
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/documents/{document_id}/later")
+async def document_later(request: Request, document_id: int, reviewer: CurrentReviewer) -> Response:
+    """Defer the document for this session (shortcut l): "next" skips it; the next one opens."""
+    form = await checked_form(request, reviewer)
+    filters = queue_filters.from_query(form.get("back", ""))
+    secret = secret_of(request)
+    where = trail.read(request, secret).defer(document_id)
+    runtime = get_runtime(request)
+    with runtime.session() as db:
+        found = next_in_queue(
+            db,
+            filters,
+            threshold=runtime.settings.review_threshold,
+            scopes=reviewer.scopes,
+            exclude=[document_id],
+            later=where.later,
+            seen=where.opened,
+        )
+    back = queue_filters.to_query(filters)
+    query = "msg=later" + (f"&{back}" if back else "")
+    target = f"/review/documents/{found}?{query}" if found else f"/review?{query}&empty=1"
+    response: Response = (
+        JSONResponse({"location": target})
+        if wants_json(request)
+        else RedirectResponse(target, status_code=303)
+    )
+    trail.write(request, response, secret, where)
+    return response
+
+
+@router.post("/later/clear")
+async def later_clear(request: Request, reviewer: CurrentReviewer) -> Response:
+    """Bring the deferred documents back into "next"."""
+    form = await checked_form(request, reviewer)
+    secret = secret_of(request)
+    back = queue_filters.to_query(queue_filters.from_query(form.get("back", "")))
+    response = RedirectResponse(f"/review?{back}".rstrip("?"), status_code=303)
+    trail.write(request, response, secret, trail.read(request, secret).undefer())
+    return response
 
 
 @router.post("/documents/{document_id}/reject")

@@ -1,12 +1,14 @@
 """The document page (scan with word boxes beside the fields, identity questions, history) and
-the page images it shows."""
+the page images it shows. The page's right-hand panel is its own template (`panel.html`), so a
+decision made in place answers with a fresh panel (`panel_json`) instead of a new page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from loaders.erasure import original_withheld
 from loaders.errors import NotFound
@@ -14,11 +16,17 @@ from loaders.models import Document, FieldStatus
 from loaders.review_detail import DocumentDetail, document_detail
 from loaders.review_queue import QueueFilters
 from sohoa.web.review import filters as queue_filters
-from sohoa.web.review import labels
-from sohoa.web.review.auth import Refused, Reviewer, audit_page_read, current_reviewer
+from sohoa.web.review import labels, trail, views
+from sohoa.web.review.auth import (
+    Refused,
+    Reviewer,
+    audit_page_read,
+    current_reviewer,
+    secret_of,
+)
 from sohoa.web.review.routing import ReviewRoute
 from sohoa.web.review.scans import SCAN_WITHHELD, page_png, page_views
-from sohoa.web.review.templating import render
+from sohoa.web.review.templating import render, render_fragment
 from sohoa.web.runtime import get_runtime
 from storage.errors import ObjectNotFound
 
@@ -47,7 +55,17 @@ def first_open_field(detail: DocumentDetail, after: str | None = None) -> str | 
     return undecided[0] if undecided else (names[0] if names else None)
 
 
-def render_document(
+@dataclass(frozen=True)
+class Refusal:
+    """A value `loaders.review` refused: shown beside its input, the typed text kept in it."""
+
+    field: str
+    message: str
+    typed: str
+    code: str = ""
+
+
+def document_context(
     request: Request,
     reviewer: Reviewer,
     document_id: int,
@@ -57,8 +75,9 @@ def render_document(
     error: str = "",
     selected: str | None = None,
     after: str | None = None,
-    status_code: int = 200,
-) -> Response:
+    refused: Refusal | None = None,
+) -> dict[str, Any]:
+    """Everything the page (or its panel, in place) shows. Reading it is an audited read."""
     runtime = get_runtime(request)
     with runtime.session() as db:
         detail = document_detail(db, document_id)
@@ -76,20 +95,54 @@ def render_document(
             [(f.name, f.page, f.box) for f in detail.fields],
         )
     )
-    context: dict[str, Any] = {
+    threshold = runtime.settings.review_threshold
+    return {
         "reviewer": reviewer,
         "detail": detail,
         "document": document,
+        "fields": views.field_views(document.doc_type, detail.fields, threshold),
+        "conflicts": views.conflict_views(document.doc_type, detail.conflicts),
+        "addable": views.addable_fields(document.doc_type, detail.fields),
+        "types": views.type_choices(),
         "pages": pages,
         "scan_withheld": SCAN_WITHHELD if withheld else "",
-        "selected": selected or first_open_field(detail, after),
-        "threshold": runtime.settings.review_threshold,
+        "selected": (refused.field if refused else None)
+        or selected
+        or first_open_field(detail, after),
+        "threshold": threshold,
         "notice": notice,
         "error": error,
+        "refused": refused,
         "back": queue_filters.to_query(filters),
         "field_status": FieldStatus,
     }
+
+
+def render_document(
+    request: Request,
+    reviewer: Reviewer,
+    document_id: int,
+    filters: QueueFilters,
+    *,
+    status_code: int = 200,
+    **shown: Any,
+) -> Response:
+    context = document_context(request, reviewer, document_id, filters, **shown)
     return render(request, "document.html", context, status_code)
+
+
+def panel_json(context: dict[str, Any], status_code: int = 200, **extra: Any) -> JSONResponse:
+    """The page's right-hand panel, fresh, for review.js to put in place of the old one (the
+    scan stays as it is): a decision costs a fragment, not a page load."""
+    body = {
+        "panel": render_fragment("panel.html", context),
+        "selected": context["selected"],
+        "boxes": views.field_boxes(context["detail"].fields),
+        "lock_version": context["document"].lock_version,
+        "status": str(context["document"].status),
+        **extra,
+    }
+    return JSONResponse(body, status_code=status_code)
 
 
 @router.get("/documents/{document_id}")
@@ -99,7 +152,7 @@ def document_page(request: Request, document_id: int, reviewer: CurrentReviewer)
     done = params.get("done", "")
     if done.isdigit():
         notice = f"Tài liệu #{done} đã xong. Đây là tài liệu tiếp theo trong hàng đợi."
-    return render_document(
+    response = render_document(
         request,
         reviewer,
         document_id,
@@ -108,6 +161,10 @@ def document_page(request: Request, document_id: int, reviewer: CurrentReviewer)
         selected=params.get("sel") or None,
         after=params.get("after") or None,
     )
+    if params.get("via") != "previous":  # going back does not move it along the trail
+        secret = secret_of(request)
+        trail.write(request, response, secret, trail.read(request, secret).visit(document_id))
+    return response
 
 
 @router.get("/documents/{document_id}/pages/{number}.png")

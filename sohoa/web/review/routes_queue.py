@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from loaders.review_queue import REASONS, next_in_queue, queue_choices, review_queue
 from sohoa.web.review import filters as queue_filters
-from sohoa.web.review.auth import Reviewer, current_reviewer
+from sohoa.web.review import trail
+from sohoa.web.review.auth import Reviewer, current_reviewer, secret_of
 from sohoa.web.review.routing import ReviewRoute
 from sohoa.web.review.templating import render
 from sohoa.web.runtime import get_runtime
@@ -45,16 +46,20 @@ def queue_page(request: Request, reviewer: CurrentReviewer) -> Response:
             "back": queue_filters.to_query(filters),
             "back_without_reason": queue_filters.to_query(replace(filters, reason=None)),
             "done": _done_id(request),
+            "later": trail.read(request, secret_of(request)).later,
         },
     )
 
 
 @router.get("/next")
 def next_document(request: Request, reviewer: CurrentReviewer) -> Response:
-    """The worst document still waiting (shortcut n), or the queue when nothing is left."""
+    """The worst document still waiting (shortcut n), or the queue when nothing is left: not
+    the one the steward leaves (`after`), none they deferred, and the ones they already opened
+    this session only when nothing else is left (`loaders.review_queue.next_in_queue`)."""
     runtime = get_runtime(request)
     filters = queue_filters.from_params(request.query_params)
     after = request.query_params.get("after", "")
+    where = trail.read(request, secret_of(request))
     with runtime.session() as db:
         found = next_in_queue(
             db,
@@ -62,10 +67,27 @@ def next_document(request: Request, reviewer: CurrentReviewer) -> Response:
             threshold=runtime.settings.review_threshold,
             scopes=reviewer.scopes,
             exclude=[int(after)] if after.isdigit() else [],
+            later=where.later,
+            seen=where.opened,
         )
     back = queue_filters.to_query(filters)
     if found is None:
         return RedirectResponse(f"/review?{back}&empty=1".replace("?&", "?"), status_code=303)
     return RedirectResponse(
         f"/review/documents/{found}" + (f"?{back}" if back else ""), status_code=303
+    )
+
+
+@router.get("/previous")
+def previous_document(request: Request, reviewer: CurrentReviewer) -> Response:
+    """The document opened before `before` in this session (shortcut p), or the queue."""
+    filters = queue_filters.from_params(request.query_params)
+    before = request.query_params.get("before", "")
+    where = trail.read(request, secret_of(request))
+    found = where.previous(int(before)) if before.isdigit() else where.previous(-1)
+    back = queue_filters.to_query(filters)
+    if found is None:
+        return RedirectResponse(f"/review?{back}&first=1".replace("?&", "?"), status_code=303)
+    return RedirectResponse(
+        f"/review/documents/{found}?via=previous" + (f"&{back}" if back else ""), status_code=303
     )

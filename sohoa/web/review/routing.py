@@ -58,7 +58,8 @@ def way_back(request: Request) -> str:
     return back + (f"?sel={field_name}&draft={field_name}" if field_name else "")
 
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
+    """A request from review.js (fetch) or htmx: it is answered in JSON, never redirected."""
     accept = request.headers.get("accept", "")
     return "HX-Request" in request.headers or (
         "application/json" in accept and "text/html" not in accept
@@ -69,7 +70,7 @@ def login_redirect(request: Request) -> Response:
     back = way_back(request)
     query = {"next": back, **({"ended": "1"} if request.cookies.get(COOKIE) else {})}
     login_url = f"/review/login?{urlencode(query)}"
-    if _wants_json(request):
+    if wants_json(request):
         body = {
             "code": "session_expired",
             "message": SIGNED_OUT,

@@ -12,6 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from extractors import kinds
+from loaders.field_checks import kind_of
 from sohoa.web.review import labels
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -40,6 +42,11 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"
 
 
+def field_value(value: str | None, name: str | None, doc_type: str) -> str:
+    """A stored value of field `name` as a Vietnamese reader expects it (dd/mm/yyyy, Nam/Nữ)."""
+    return kinds.display(kind_of(doc_type, name), value) if name else (value or "")
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -52,6 +59,7 @@ def _environment() -> Environment:
         local_time=local_time,
         local_date=local_date,
         percent=percent,
+        field_value=field_value,
         doc_type=labels.doc_type_label,
         field_label=labels.field_label,
         doc_status=lambda v: labels.label(labels.DOCUMENT_STATUS, v),
@@ -76,6 +84,11 @@ def render(
 ) -> HTMLResponse:
     html = ENV.get_template(name).render(request=request, **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+def render_fragment(name: str, context: dict[str, Any]) -> str:
+    """A part of a page (the document's panel), for an in-place update."""
+    return ENV.get_template(name).render(**context)
 
 
 def render_error(request: Request, status_code: int, message: str) -> HTMLResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from html import unescape
 
 from fastapi.testclient import TestClient
 
@@ -22,6 +23,13 @@ def create_person(runtime: Runtime, name: str, role: str, password: str = PASSWO
         return principals.create_person(
             session, name=name, role=role, password_hash=hash_password(password)
         ).id
+
+
+def shown_value(html: str, field: str) -> str:
+    """What the page shows in a field's value box (the text of its textarea)."""
+    found = re.search(rf'id="value-{field}"[^>]*>([^<]*)</textarea>', html)
+    assert found, f"no value box for {field}"
+    return unescape(found.group(1))
 
 
 def token_in(html: str) -> str:

@@ -149,19 +149,22 @@ def test_a_steward_corrects_a_field_with_the_keyboard(server: Server, browser) -
     assert page.locator(".field-box.selected").get_attribute("data-field") == "full_name"
     page.screenshot(path=str(_artifact("review-document.png")))
 
-    # e edits, typing replaces the selected value, Enter saves.
+    # e edits, typing replaces the selected value, Enter saves: in place, no page load.
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
     page.keyboard.press("e")
     assert page.evaluate("document.activeElement.id") == "value-full_name"
     page.keyboard.type("Nguyễn Văn An")
     page.keyboard.press("Enter")
-    page.wait_for_url("**msg=correct**")
-    page.wait_for_selector(".alert.ok")
+    page.wait_for_selector("#action-notice:has-text('Đã lưu giá trị đã sửa')")
     assert page.locator("#value-full_name").input_value() == "Nguyễn Văn An"
     assert page.locator(".field.selected").get_attribute("data-field") == "date_of_birth"
+    assert loads == []
 
     # Shift+A accepts the rest; the document is settled and the next one opens.
     page.keyboard.press("Shift+A")
     page.wait_for_url(f"**/review/documents/{server.other_id}?done={server.document_id}")
+    assert len(loads) == 1  # the next document: one page load for the whole document
     assert f"Tài liệu #{server.document_id} đã xong" in page.content()
     assert errors == []
 

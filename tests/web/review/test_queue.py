@@ -101,7 +101,9 @@ def test_a_verified_document_with_an_open_conflict_is_back_in_the_queue(
     )
     warehouse.load(reread)
     item = next(i for i in _queue(runtime).items if i.document_id == document_id)
-    assert item.reasons == (review_queue.IDENTITY,)
+    # A re-extraction disagreeing with a verified value is not an identity question.
+    assert item.reasons == (review_queue.FIELD_CONFLICT,)
+    assert (item.field_conflicts, item.identity_questions) == (1, 0)
 
 
 def test_the_queue_page_shows_counts_and_filters(
