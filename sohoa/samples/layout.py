@@ -62,6 +62,21 @@ def wrap(text: str, font_name: str, size: int, width: float) -> list[str]:
     return lines
 
 
+def wrap_balanced(text: str, font_name: str, size: int, width: float) -> list[str]:
+    """Wrapped in as many lines as `width` needs, the lines about equally long (as a centred
+    block is set: no word left alone on its last line)."""
+    lines = wrap(text, font_name, size, width)
+    if len(lines) < 2:
+        return lines
+    trial = text_width(text, font_name, size) / len(lines)
+    while trial < width:
+        balanced = wrap(text, font_name, size, trial)
+        if len(balanced) == len(lines):
+            return balanced
+        trial += 10
+    return lines
+
+
 def wrap_address(text: str, font_name: str, size: int, width: float) -> list[str]:
     """Wrap at the commas between address parts where possible, as cards and forms print them."""
     lines: list[str] = []

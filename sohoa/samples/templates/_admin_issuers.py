@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sohoa.samples import data
-from sohoa.samples.layout import text_width, wrap
+from sohoa.samples.layout import text_width, wrap_balanced
 
 NEW_ERA = date(2025, 7, 1)
 TAX_REFORM = date(2025, 3, 1)  # the General Department of Taxation became a department [U]
-HEADER_FONT, HEADER_SIZE, HEADER_WIDTH = "serif_bold", 34, 560
+# The left header column holds ~430 px before the national motto starts: a block wider than that
+# wraps (a parent line is shrunk to fit instead).
+HEADER_FONT, HEADER_SIZE, HEADER_WIDTH = "serif_bold", 34, 430
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ def _lower_block(name_upper: str) -> tuple[tuple[str, bool], ...]:
     """The issuing body's line, bold, wrapped over two lines when the column is too narrow."""
     if text_width(name_upper, HEADER_FONT, HEADER_SIZE) <= HEADER_WIDTH:
         return ((name_upper, True),)
-    return tuple((line, True) for line in wrap(name_upper, HEADER_FONT, HEADER_SIZE, 520))
+    lines = wrap_balanced(name_upper, HEADER_FONT, HEADER_SIZE, HEADER_WIDTH)
+    return tuple((line, True) for line in lines)
 
 
 def _unit_lower(kind_word: str, name: str) -> str:
@@ -182,7 +185,7 @@ def real_issuer(rng: random.Random, issued: date, *, two_line: bool) -> Issuer:
         return Issuer(header=((name.upper(), True),), name=name, abbr=abbr, place="Hà Nội",
                       unit_phrase=name, committee=False, head_title="BỘ TRƯỞNG",
                       head_line=f"BỘ TRƯỞNG {name.upper()}", seal_ring=name.upper(),
-                      recipients=("Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+                      recipients=("Ủy ban nhân dân các tỉnh, thành phố;",
                                   "Các bộ, cơ quan ngang bộ."))  # fmt: skip
     prov_phrase = _prov_phrase(province)
     r = rng.random()
@@ -199,7 +202,7 @@ def real_issuer(rng: random.Random, issued: date, *, two_line: bool) -> Issuer:
             full_name=f"{office} huyện {district}",
             head_line=f"TRƯỞNG {office.upper()}", seal_ring=parent.upper(),
             seal_centre=seal_lines(office.upper()),
-            recipients=(f"Ủy ban nhân dân các xã, thị trấn thuộc huyện {district}",),
+            recipients=("Ủy ban nhân dân các xã, thị trấn",),
         )  # fmt: skip
     if r < 0.35:
         name, abbr, before, after = rng.choice(UNIVERSITIES)

@@ -29,9 +29,15 @@ from sohoa.samples import data, hand
 from sohoa.samples.conditions import CONTENT
 from sohoa.samples.document import Document
 from sohoa.samples.identity import admin_date_words, random_date
-from sohoa.samples.layout import Ellipse, Page, Polyline, Stamp, text_width, wrap
+from sohoa.samples.layout import Ellipse, Page, Polyline, Stamp, text_width, wrap, wrap_balanced
 from sohoa.samples.templates import _admin_real
-from sohoa.samples.templates._admin_issuers import NEW_ERA, Issuer, any_issuer, real_issuer
+from sohoa.samples.templates._admin_issuers import (
+    HEADER_WIDTH,
+    NEW_ERA,
+    Issuer,
+    any_issuer,
+    real_issuer,
+)
 
 NAME = "admin_document"
 DOC_TYPE = "admin_document"
@@ -347,7 +353,7 @@ def build(rng: random.Random, conditions: frozenset[str] | None = None) -> Docum
     y = TOP + 40
     ly = y
     for text, bold in iss.header:
-        size = _fit(text, BOLD if bold else SERIF, HEAD, LCOL)
+        size = _fit(text, BOLD if bold else SERIF, HEAD, HEADER_WIDTH if real else LCOL)
         page.text(LCX, ly, text, BOLD if bold else SERIF, size, align="center")
         last_w = text_width(text, BOLD, size)
         ly += 44
@@ -406,8 +412,12 @@ def build(rng: random.Random, conditions: frozenset[str] | None = None) -> Docum
         page.text(W / 2 + 40, y, title, BOLD, 40, align="center")
         y += 52
         subj_line = f"{prefix} {subject}".strip() if prefix else subject
-        block = 900 if real else RIGHT - LEFT - 200
-        for line in wrap(subj_line, BOLD, BODY, block):
+        wrapped = (
+            wrap_balanced(subj_line, BOLD, BODY, 900)
+            if real
+            else wrap(subj_line, BOLD, BODY, RIGHT - LEFT - 200)
+        )
+        for line in wrapped:
             page.text(W / 2 + 40, y, line, BOLD, BODY, align="center")
             y += BODY * 1.35
             subject_lines += 1
