@@ -7,8 +7,8 @@ Codes are plain strings and stable: clients branch on them. The steward path's c
 any of them into the API's answer.
 
 Invalid characters are refused before anything reads them: `RefuseInvalidCharacters` (the path,
-the query string, header bytes), `purpose_text` (X-Purpose, which is percent-decoded), and the
-`Text` type of every string in a request body (`checked_text`).
+the query string, header bytes, the review UI's form fields), `security.purpose` (X-Purpose, which
+is percent-decoded), and the `Text` type of every string in a JSON body (`checked_text`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from urllib.parse import unquote_to_bytes
 
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sohoa.web.errors import ApiError, error_response
 
@@ -124,10 +124,57 @@ def _invalid_place(scope: Scope) -> str | None:
     return None
 
 
+_URLENCODED = b"application/x-www-form-urlencoded"
+_MULTIPART = b"multipart/form-data"  # nothing here uploads files: a form's fields only
+# A form's text may span lines (a reason typed in a textarea): tab, LF and CR are text there.
+_BAD_IN_FORM = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_CHECKED_FORM = 1 << 20  # a bigger form is passed on unread (no form here is near it)
+
+
+def _form_kind(scope: Scope) -> bytes | None:
+    """The form encoding of a request's body (urlencoded or multipart), None for anything else."""
+    if scope.get("method") not in ("POST", "PUT", "PATCH"):
+        return None
+    content_type = next((v for k, v in scope.get("headers", ()) if k == b"content-type"), b"")
+    kind = content_type.split(b";")[0].strip().lower()
+    return kind if kind in (_URLENCODED, _MULTIPART) else None
+
+
+def _form_text(kind: bytes, body: bytes) -> bytes:
+    return unquote_to_bytes(body.replace(b"+", b" ")) if kind == _URLENCODED else body
+
+
+async def _read_body(receive: Receive) -> tuple[list[Message], bytes]:
+    """The request's body messages, and its bytes when no bigger than `MAX_CHECKED_FORM`."""
+    messages: list[Message] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        more = message.get("more_body", False)
+        if size > MAX_CHECKED_FORM:
+            return messages, b""
+    return messages, b"".join(m.get("body", b"") for m in messages)
+
+
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that hands over the messages already read, then the rest as they come."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
+
+
 class RefuseInvalidCharacters:
-    """ASGI middleware: a request whose path, query string or header bytes hold a control
-    character (a NUL most of all: PostgreSQL cannot store one in text) is answered 422
-    `invalid_character` before any route reads it, whatever route it asks for."""
+    """ASGI middleware: a request whose path, query string, header bytes or form fields (the
+    review UI's) hold a control character (a NUL most of all: PostgreSQL cannot store one in
+    text) is answered 422 `invalid_character` before any route reads it, whatever route it asks
+    for. JSON bodies are checked by their models (`Text`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -135,6 +182,12 @@ class RefuseInvalidCharacters:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             where = _invalid_place(scope)
+            form = _form_kind(scope) if where is None else None
+            if form is not None:
+                messages, body = await _read_body(receive)
+                receive = _replaying(messages, receive)
+                if _BAD_IN_FORM.search(_form_text(form, body)):
+                    where = "the form"
             if where is not None:
                 response = error_response(refusal(INVALID_CHARACTER, where))
                 await response(scope, receive, send)

@@ -17,6 +17,7 @@ from sohoa.runtime import Runtime
 from sohoa.web import input_errors
 from tests.loaders import factories
 from tests.web.conftest import PURPOSE, Keys, Warehouse
+from tests.web.review.helpers import create_person, sign_in
 
 ID = "001099012345"
 
@@ -198,3 +199,42 @@ def test_ordinary_text_still_passes(
     assert corrected.status_code == 200, corrected.text
     reader = {**keys.headers(), "X-Purpose": PURPOSE}
     assert client.get("/v1/procedures/local.khai_sinh", headers=reader).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("fields/full_name", {"action": "reject", "reason": "mờ\x00"}),
+        ("fields/full_name", {"action": "correct", "value": "An", "reason": "a\x00b"}),
+        ("reject", {"reason": "\x00"}),
+    ],
+    ids=["field rejection", "correction reason", "document rejection"],
+)
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_nul_in_a_review_form_is_refused(
+    client: TestClient,
+    warehouse: Warehouse,
+    runtime: Runtime,
+    document_id: int,
+    path: str,
+    form: dict[str, str],
+    encoding: str,
+) -> None:
+    """The review UI's forms are a place a client can put a NUL too (a browser never sends one;
+    a hostile client may), in either form encoding."""
+    create_person(runtime, "lan.steward", "steward")
+    token = sign_in(client, "lan.steward")
+    before = _state(runtime)
+    data = {**form, "lock_version": str(warehouse.lock_version(document_id)), "csrf_token": token}
+    if encoding == "multipart":  # every field as a part of its own
+        sent = {"files": {name: (None, value) for name, value in data.items()}}
+    else:
+        sent = {"data": data}
+
+    response = client.post(
+        f"/review/documents/{document_id}/{path}", follow_redirects=False, **sent
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == input_errors.INVALID_CHARACTER
+    assert _state(runtime) == before
