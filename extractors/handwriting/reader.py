@@ -7,6 +7,7 @@ field's confidence is the caller's job, against measured evidence.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -18,7 +19,8 @@ from extractors.handwriting.protocol import DigitsRead
 MAX_GLYPHS = 8  # more blobs than this in a number or day gap is not a handwritten number
 SURE = 0.9  # a glyph read at least this surely is not tried as two touching digits
 WIDE = 0.75  # ... nor is one narrower than this share of its height
-SPLIT_CANDIDATES = 3  # columns of least ink tried as the cut between two touching digits
+WIDE_REJECT = 0.45  # (a glyph that reads as no digit at all: from this share)
+SPLIT_CANDIDATES = 10  # columns tried as the cut between two touching digits
 SPLIT_FLOOR = 0.5  # a glyph that reads as no digit is cut only when both halves read this well
 
 
@@ -63,13 +65,12 @@ class CnnDigits:
     def _maybe_split(self, glyph: Glyph, p: np.ndarray, depth: int) -> list[np.ndarray]:
         """`[p]`, or the probabilities of the two halves when a cut reads better as two digits."""
         whole = float(p[:REJECT].max())
-        if (
-            depth == 0
-            or glyph.width < WIDE * glyph.height
-            or (whole >= SURE and int(np.argmax(p)) != REJECT)
-        ):
+        rejected = int(np.argmax(p)) == REJECT
+        wide = glyph.width >= (WIDE_REJECT if rejected else WIDE) * glyph.height
+        if depth == 0 or not wide or (whole >= SURE and not rejected):
             return [p]
-        pairs = [pair for c in _cut_columns(glyph) if (pair := split(glyph, c)) is not None]
+        straight = upright(glyph)
+        pairs = [pair for c in _cut_columns(straight) if (pair := split(straight, c)) is not None]
         if not pairs:
             return [p]
         halves = self.model.probabilities([g.image for pair in pairs for g in pair])
@@ -78,7 +79,7 @@ class CnnDigits:
             for i in range(len(pairs))
         ]
         best = int(np.argmax(scores))
-        floor = SPLIT_FLOOR if int(np.argmax(p)) == REJECT else 0.0
+        floor = SPLIT_FLOOR if rejected else 0.0
         if scores[best] <= max(whole, floor):
             return [p]
         left, right = pairs[best]
@@ -88,17 +89,29 @@ class CnnDigits:
 
 
 def _cut_columns(glyph: Glyph) -> list[int]:
-    """Columns of least ink in the middle of a glyph: where two touching digits meet."""
-    ink = (glyph.image == 0).sum(axis=0)
-    lo, hi = int(glyph.width * 0.25), int(glyph.width * 0.75)
+    """Columns across the middle of a glyph where two touching digits may meet (evenly spaced:
+    the column of least ink is as often inside a digit as between two)."""
+    lo, hi = int(glyph.width * 0.2), int(glyph.width * 0.8)
     if hi - lo < 2:
         return []
-    order = np.argsort(ink[lo:hi], kind="stable")
-    columns: list[int] = []
-    for i in order:
-        c = lo + int(i)
-        if all(abs(c - other) > 2 for other in columns):
-            columns.append(c)
-        if len(columns) == SPLIT_CANDIDATES:
-            break
-    return columns
+    step = max(1, (hi - lo) // (SPLIT_CANDIDATES - 1))
+    return list(range(lo, hi + 1, step))[:SPLIT_CANDIDATES]
+
+
+def upright(glyph: Glyph) -> Glyph:
+    """`glyph` with its slant undone (a shear by its second moments), so that a vertical cut can
+    part two slanted digits that touch."""
+    ink = (glyph.image == 0).astype(np.float32)
+    moments = cv2.moments(ink)
+    if moments["mu02"] < 1e-6:
+        return glyph
+    skew = moments["mu11"] / moments["mu02"]
+    if abs(skew) < 0.05:
+        return glyph
+    h, w = ink.shape
+    pad = int(abs(skew) * h / 2) + 1
+    matrix = np.float32([[1, -skew, pad + skew * h / 2], [0, 1, 0]])
+    sheared = cv2.warpAffine(ink, matrix, (w + 2 * pad, h), flags=cv2.INTER_NEAREST)
+    xs = np.nonzero(sheared.any(axis=0))[0]
+    image = np.where(sheared[:, xs.min() : xs.max() + 1] > 0, 0, 255).astype(np.uint8)
+    return Glyph(image, glyph.left, glyph.left + image.shape[1], glyph.top)
