@@ -207,7 +207,7 @@ def run_ocrmypdf(image_path: Path, dpi: int, work: Path) -> Outcome:
     """OCRmyPDF --deskew --clean on one image; text from --sidecar, words from its text layer."""
     from extractors.document import extract
     from extractors.options import ReadOptions
-    from extractors.pages import open_source
+    from extractors.pages import open_document
     from extractors.records import PageSource, PageText
     from extractors.sniff import MediaType
 
@@ -226,7 +226,7 @@ def run_ocrmypdf(image_path: Path, dpi: int, work: Path) -> Outcome:
         return Outcome(error=(proc.stderr or proc.stdout)[-300:], seconds=seconds)
     text = sidecar.read_text("utf-8")
     pages = []
-    with open_source(out_pdf, MediaType.PDF, ReadOptions(render_dpi=dpi)) as source:
+    with open_document(out_pdf, MediaType.PDF, ReadOptions(render_dpi=dpi)) as source:
         for page in source.iter_pages():
             pages.append(
                 PageText(
@@ -376,7 +376,7 @@ def bench_born_digital(work: Path, split: str = "dev") -> list[dict[str, Any]]:
     pdftotext."""
     from bench import corpus
     from extractors.options import ReadOptions
-    from extractors.pages import open_source
+    from extractors.pages import open_document
     from extractors.sniff import MediaType
 
     allowed = {corpus.file_of(e) for e in corpus.entries(split)}
@@ -390,7 +390,7 @@ def bench_born_digital(work: Path, split: str = "dev") -> list[dict[str, Any]]:
             text=True,
             check=True,
         ).stdout
-        with open_source(pdf, MediaType.PDF, ReadOptions()) as source:
+        with open_document(pdf, MediaType.PDF, ReadOptions()) as source:
             page = next(iter(source.iter_pages()))
             png = work / f"{pdf.stem}.p1.png"
             page.image.save(png)

@@ -101,7 +101,7 @@ class SourceDocument:
         """Release file handles."""
 
 
-def open_source(path: Path, media_type: MediaType, options: ReadOptions) -> SourceDocument:
+def open_document(path: Path, media_type: MediaType, options: ReadOptions) -> SourceDocument:
     """Open `path` (already sniffed) page by page; raises InputDocumentError subclasses."""
     if media_type is MediaType.PDF:
         return PdfSource(path, options)
@@ -263,7 +263,7 @@ def plumber_glyphs(page: Any) -> list[dict[str, Any]]:
 
 
 def render_page(path: Path, number: int, options: ReadOptions) -> Image.Image:
-    """Page `number` (1-based) of a file as `open_source` hands it out (same pixels, so the
+    """Page `number` (1-based) of a file as `open_document` hands it out (same pixels, so the
     stored word boxes fit): for the review UI, which renders page images when first shown."""
     media_type = sniff(path)
     if media_type is not MediaType.PDF:

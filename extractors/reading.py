@@ -14,7 +14,7 @@ from PIL import Image
 from extractors.errors import OcrEngineError, OcrTimeout
 from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
-from extractors.pages import SourcePage, open_source
+from extractors.pages import SourcePage, open_document
 from extractors.preprocess import prepare_for_ocr
 from extractors.records import PageSource, PageText, Word
 from extractors.sniff import sniff
@@ -46,7 +46,7 @@ def read_pages(path: Path, options: ReadOptions, engine: OcrEngine) -> Iterator[
     fails; pages are produced one at a time, so a long PDF never sits in memory at once.
     """
     media_type = sniff(path)
-    with open_source(path, media_type, options) as source:
+    with open_document(path, media_type, options) as source:
         for page in source.iter_pages():
             yield _read(page, options, engine)
 
@@ -57,7 +57,7 @@ def read_document(
     """Yield each page's words and the page image to show (boxes are in that image's pixels);
     as `read_pages`, with text-layer pages rendered too."""
     media_type = sniff(path)
-    with open_source(path, media_type, options) as source:
+    with open_document(path, media_type, options) as source:
         for page in source.iter_pages():
             read = _read(page, options, engine)
             yield read.text, read.image if read.image is not None else page.image

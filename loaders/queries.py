@@ -178,7 +178,7 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class SubjectRef:
+class SubjectRow:
     """What the API needs of a subject to serve it (a plain row, not an ORM object)."""
 
     id: int
@@ -236,7 +236,7 @@ _SUBJECT_BY_CMND = (
 
 
 @translate_db_errors()
-def find_subject_ref(session: Session, identifier: str) -> SubjectRef | None:
+def find_subject_row(session: Session, identifier: str) -> SubjectRow | None:
     """`find_subject` as a plain row (one prepared Core SELECT: the API's hot path)."""
     key = personal_id(identifier)
     if key is not None:
@@ -248,7 +248,7 @@ def find_subject_ref(session: Session, identifier: str) -> SubjectRef | None:
     else:
         return None
     row = session.connection().execute(statement, params).first()
-    return None if row is None else SubjectRef(*row)
+    return None if row is None else SubjectRow(*row)
 
 
 _DOCUMENTS = Document.__table__
@@ -488,7 +488,7 @@ def _provenance(session: Session, document: Document, fields: Sequence[FieldValu
 
 @translate_db_errors()
 def subject_profile(
-    session: Session, subject: Subject | SubjectRef, *, valid_on: date, scope: ReadScope
+    session: Session, subject: Subject | SubjectRow, *, valid_on: date, scope: ReadScope
 ) -> Profile:
     """Per attribute, the value of the subject's most recent served document (latest validity
     start, then latest loaded), with every verified value that disagrees shown beside it."""

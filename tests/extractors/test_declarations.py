@@ -1,7 +1,8 @@
 """Every field an extractor emits is declared by its type: a Vietnamese label, a value kind and
-the slot it feeds; and every value below the review threshold carries a finding saying why. Read on every generated template (text-layer PDFs and scans of two seeds:
-fields that only some layouts print, such as a co-owner or a father, come out too), so a field
-added to an extractor without its declaration fails here."""
+the slot it feeds; and every value below the review threshold carries a finding saying why. Read on
+every generated template (text-layer PDFs and scans of two seeds: fields that only some layouts
+print, such as a co-owner or a father, come out too), so a field added to an extractor without its
+declaration fails here."""
 
 from __future__ import annotations
 

@@ -11,12 +11,12 @@ from reportlab.pdfgen import canvas
 
 from extractors.errors import CorruptFile, DecompressionBomb, EncryptedPdf, TooManyPages
 from extractors.options import ReadOptions
-from extractors.pages import open_source, plumber_glyphs
+from extractors.pages import open_document, plumber_glyphs
 from extractors.sniff import MediaType, sniff
 
 
 def _read_all(path: Path, media_type: MediaType, options: ReadOptions) -> list:
-    with open_source(path, media_type, options) as doc:
+    with open_document(path, media_type, options) as doc:
         return list(doc.iter_pages())
 
 
@@ -36,20 +36,20 @@ def test_encrypted_pdf_asks_for_an_unencrypted_copy(tmp_path: Path) -> None:
     pdf.drawString(100, 700, "Giấy tờ mật")
     pdf.save()
     with pytest.raises(EncryptedPdf) as err:
-        open_source(path, sniff(path), ReadOptions())
+        open_document(path, sniff(path), ReadOptions())
     assert "mật khẩu" in err.value.message
 
 
 def test_too_many_pages(real: Path) -> None:
     path = real / "born_digital/45_2026_ND-CP.pdf"
     with pytest.raises(TooManyPages) as err:
-        open_source(path, MediaType.PDF, ReadOptions(max_pages=10))
+        open_document(path, MediaType.PDF, ReadOptions(max_pages=10))
     assert "55 trang" in err.value.message
 
 
 def test_long_pdf_is_read_one_page_at_a_time(real: Path) -> None:
     path = real / "born_digital/45_2026_ND-CP.pdf"
-    with open_source(path, MediaType.PDF, ReadOptions(render_dpi=50)) as doc:
+    with open_document(path, MediaType.PDF, ReadOptions(render_dpi=50)) as doc:
         assert doc.page_count == 55
         pages = doc.iter_pages()
         assert inspect.isgenerator(pages)
@@ -73,7 +73,7 @@ def test_truncated_image_is_corrupt(tmp_path: Path, name: str, media_type: Media
     Image.effect_noise((800, 800), 50).convert("RGB").save(path, quality=90)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])  # opens, fails while decoding
-    with pytest.raises(CorruptFile), open_source(path, media_type, ReadOptions()) as doc:
+    with pytest.raises(CorruptFile), open_document(path, media_type, ReadOptions()) as doc:
         list(doc.iter_pages())
 
 
@@ -81,7 +81,7 @@ def test_multipage_tiff_gives_every_page_in_rgb(tmp_path: Path) -> None:
     path = tmp_path / "scan.tif"
     frames = [Image.new("L", (200, 300), v) for v in (255, 128, 0)]
     frames[0].save(path, save_all=True, append_images=frames[1:])
-    with open_source(path, MediaType.TIFF, ReadOptions()) as doc:
+    with open_document(path, MediaType.TIFF, ReadOptions()) as doc:
         assert doc.page_count == 3
         pages = list(doc.iter_pages())
     assert [p.number for p in pages] == [1, 2, 3]
@@ -90,7 +90,7 @@ def test_multipage_tiff_gives_every_page_in_rgb(tmp_path: Path) -> None:
 
 def test_text_layer_boxes_are_in_rendered_pixels(real: Path) -> None:
     path = real / "born_digital/507_UBND-KGVX_2025-01-24.pdf"
-    with open_source(path, MediaType.PDF, ReadOptions(render_dpi=100)) as doc:
+    with open_document(path, MediaType.PDF, ReadOptions(render_dpi=100)) as doc:
         page = next(doc.iter_pages())
     width, height = page.image.size
     assert abs(width - 827) <= 1 and abs(height - 1169) <= 1  # A4 at 100 dpi
@@ -103,7 +103,7 @@ def test_number_stamped_in_a_form_widget_is_read(real: Path) -> None:
     """E-office systems stamp the number and day into widgets after signing; pdfplumber alone
     misses them, so the text layer would say "Số: /TB-UBND"."""
     path = real / "born_digital/542_TB-UBND_2024-11-06.pdf"
-    with open_source(path, MediaType.PDF, ReadOptions()) as doc:
+    with open_document(path, MediaType.PDF, ReadOptions()) as doc:
         words = [w.text for w in next(doc.iter_pages()).text_words or []]
     assert "542" in words and "06" in words
 

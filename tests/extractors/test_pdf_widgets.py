@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from extractors.options import ReadOptions
-from extractors.pages import open_source
+from extractors.pages import open_document
 from extractors.sniff import MediaType
 
 CORPUS = Path(__file__).parents[1] / "data/real/corpus/files"
@@ -20,7 +20,7 @@ def test_widgets_without_a_form_are_flattened_not_fatal() -> None:
     pdf = pdfium.PdfDocument(path)
     assert pdf.get_formtype() == 0  # FORMTYPE_NONE: the form was not copied with the page
     pdf.close()
-    with open_source(path, MediaType.PDF, ReadOptions()) as source:
+    with open_document(path, MediaType.PDF, ReadOptions()) as source:
         pages = list(source.iter_pages())
     words = [w.text for w in pages[0].text_words or ()]
     # "Số: 798/QĐ-ĐHCN": the number was stamped in by the e-office system, as a widget

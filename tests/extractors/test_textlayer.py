@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from extractors.options import ReadOptions
-from extractors.pages import open_source
+from extractors.pages import open_document
 from extractors.records import Box, Word
 from extractors.sniff import MediaType
 from extractors.textlayer import TextLayerVerdict, assess_text_layer
@@ -35,7 +35,7 @@ ENGLISH = (
 
 
 def _verdicts(path: Path) -> list[tuple[int, list[Word] | None, TextLayerVerdict]]:
-    with open_source(path, MediaType.PDF, ReadOptions(render_dpi=72)) as doc:
+    with open_document(path, MediaType.PDF, ReadOptions(render_dpi=72)) as doc:
         return [
             (p.number, p.text_words, assess_text_layer(p.text_words, p.image.size))
             for p in doc.iter_pages()

@@ -14,7 +14,7 @@ from fastapi import Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from loaders import reads
-from loaders.queries import DocumentSummary, ReadScope, SubjectRef, find_subject_ref
+from loaders.queries import DocumentSummary, ReadScope, SubjectRow, find_subject_row
 from sohoa.web import input_errors
 from sohoa.web.api.schemas import DocumentSummaryOut, ErrorResponse, SubjectOut
 from sohoa.web.errors import ApiError
@@ -81,11 +81,11 @@ SubjectKey = Annotated[
 DocumentId = Annotated[int, Path(ge=1, le=MAX_DOCUMENT_ID, description="Document id.")]
 
 
-def served_subject(session: Session, identifier: str, scope: ReadScope) -> SubjectRef:
+def served_subject(session: Session, identifier: str, scope: ReadScope) -> SubjectRow:
     """The subject named by `identifier`, or 404 / 410 (erased) with a stable code. A subject
     outside the key's scope (no document of it the key may see) answers exactly like one that
     does not exist, so a scoped key cannot learn whether an ID number is on file."""
-    subject = find_subject_ref(session, identifier)
+    subject = find_subject_row(session, identifier)
     if subject is None or not reads.subject_in_scope(session, subject.id, scope):
         raise ApiError(404, "subject_not_found", "no subject with this personal ID or code")
     if subject.erased_at is not None:
@@ -93,7 +93,7 @@ def served_subject(session: Session, identifier: str, scope: ReadScope) -> Subje
     return subject
 
 
-def subject_out(subject: SubjectRef) -> SubjectOut:
+def subject_out(subject: SubjectRow) -> SubjectOut:
     return SubjectOut(public_id=subject.public_id, kind=subject.kind, key=subject.key)
 
 
