@@ -34,11 +34,11 @@ from PIL import Image
 
 from extractors.content import require_text
 from extractors.document import EXTRACTOR_VERSION, extract
-from extractors.errors import ExtractionError, OcrTimeout
+from extractors.errors import ExtractionError, OcrEngineError, OcrTimeout
 from extractors.ocr import OcrEngine, get_engine
 from extractors.options import ReadOptions
 from extractors.reading import read_pages
-from extractors.records import PageSource, PageText
+from extractors.records import Extraction, PageSource, PageText
 from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
 from loaders.erasure import ERASED_ONLY, SHARED_WITH_ERASED, erasure_mark
@@ -173,7 +173,7 @@ def process_file(
             require_text(pages)
             signatures = read_signatures(local)  # a property of the file, not of its pages
             extraction = extract(pages, sha256=sha256, hint=hint)
-            extraction = finish_extraction(extraction, pages, images, engine, signatures)
+            extraction = _second_readings(extraction, pages, images, engine, signatures)
         except ExtractionError as exc:
             if exc.retryable:
                 raise
@@ -224,6 +224,27 @@ def process_file(
         " (shared with an erased person: nothing derived stored)" if withheld else "",
     )
     return outcome
+
+
+def _second_readings(
+    extraction: Extraction,
+    pages: list[PageText],
+    images: dict[int, Image.Image],
+    engine: OcrEngine,
+    signatures: list[dict[str, Any]],
+) -> Extraction:
+    """`finish_extraction`, or the first reading when a second one fails in the OCR engine (a
+    crop over its time limit on a loaded machine): the first reading is whole, and its doubtful
+    values go to a steward anyway, so the file is not lost for a second opinion."""
+    try:
+        return finish_extraction(extraction, pages, images, engine, signatures)
+    except OcrEngineError as exc:
+        log.warning(
+            "second readings of sha256=%s skipped (%s): first reading kept",
+            extraction.sha256[:12],
+            exc.reason_code,
+        )
+        return extraction
 
 
 def _erasure_mark(runtime: Runtime, sha256: str) -> str | None:

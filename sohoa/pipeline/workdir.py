@@ -78,8 +78,11 @@ def process_dir() -> Path:
     own)."""
     global _claim
     with _lock:
-        if _claim is not None and _claim.pid == os.getpid() and _claim.path.is_dir():
-            return _claim.path
+        if _claim is not None and _claim.pid == os.getpid():
+            if _claim.path.is_dir():
+                return _claim.path
+            os.close(_claim.fd)  # removed under us (by hand): claim a new one
+            _claim = None
         base = root()
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.environ[_ROOT_ENV] = str(base)
@@ -106,6 +109,19 @@ def release() -> None:
 
 
 atexit.register(release)
+
+
+def _forget_parent_claim() -> None:
+    """In a forked child: drop the parent's descriptor, so the parent's directory is freed when
+    the parent ends even while the child lives on (the lock belongs to the open file)."""
+    global _claim
+    claim, _claim = _claim, None
+    if claim is not None:
+        with contextlib.suppress(OSError):
+            os.close(claim.fd)
+
+
+os.register_at_fork(after_in_child=_forget_parent_claim)
 
 
 @contextlib.contextmanager

@@ -252,3 +252,23 @@ def test_sohoa_ocr_says_what_the_run_does_with_a_page_over_the_limit(
     assert "Trang 1" in said and "5 giây" in said
     assert "quarantine as `ocr_timeout`" in said and "and go on" in said
     assert "--timeout" in said and "SOHOA_OCR_TIMEOUT_SECONDS" in said
+
+
+def test_a_second_reading_over_its_limit_keeps_the_first_reading(
+    tmp_path: Path, slow_engine: _SlowOnBigPages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second reading (the MRZ, a card band, boxed digits) is a crop read again; one that runs
+    out of time on a loaded machine must not cost the file its whole, first reading."""
+    import sohoa.pipeline.process as process_module
+
+    def crop_over_limit(*args: object, **kwargs: object) -> None:
+        raise OcrTimeout("Nhận dạng chữ (OCR) một trang quá thời gian cho phép")
+
+    monkeypatch.setattr(process_module, "finish_extraction", crop_over_limit)
+    folder = tmp_path / "inbox" / "doc-lai"
+    folder.mkdir(parents=True)
+    Image.new("L", (600, 400), 255).save(folder / "thẻ.png")
+    runtime = embedded_runtime(tmp_path / "var")
+    report = run_batch(runtime, str(folder), "doc-lai", workers=1)
+    assert report["quarantined"] == [] and report["counts"]["loaded"] == 1
+    runtime.close()
