@@ -103,6 +103,11 @@ SKIPS = {
             "Không đọc được tệp (quyền truy cập hoặc lỗi đĩa). "
             "Hãy cấp quyền đọc cho tệp rồi chạy lại lô.",
         ),
+        Skip(
+            "unreadable_folder",
+            "Không mở được thư mục này (quyền truy cập hoặc lỗi đĩa): các tệp trong đó chưa được "
+            "tiếp nhận. Hãy cấp quyền đọc cho thư mục rồi chạy lại lô.",
+        ),
     )
 }
 
@@ -386,7 +391,8 @@ class FolderSource:
         duplicate, not the file), each group sorted by path."""
         plain: list[SourceFile] = []
         links: list[SourceFile] = []
-        for top, dirs, names in os.walk(self.root, followlinks=False, onerror=None):
+        unlisted: list[OSError] = []
+        for top, dirs, names in os.walk(self.root, followlinks=False, onerror=unlisted.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             here = Path(top)
             for entry in sorted(names) + [d for d in dirs if (here / d).is_symlink()]:
@@ -400,6 +406,12 @@ class FolderSource:
                 item = self._entry(path, rel, name)
                 if item is not None:
                     (links if path.is_symlink() else plain).append(item)
+        for error in unlisted:  # a folder that could not be listed: say so, do not pass it over
+            if error.filename and Path(error.filename) != self.root:
+                rel = Path(error.filename).relative_to(self.root).as_posix()
+                plain.append(SourceFile(display_name(rel), 0, rel, SKIPS["unreadable_folder"]))
+            elif error.filename:
+                raise SourceError(f"cannot list the source folder {self.root}: {error.strerror}")
         yield from sorted(plain, key=lambda f: f.location)
         yield from sorted(links, key=lambda f: f.location)
 

@@ -197,3 +197,23 @@ def test_an_inbox_object_named_in_nfd_is_read(tmp_path: Path, sample_batch: Path
     with runtime.session() as s:
         assert s.scalar(select(BatchFile.original_name)) == NFC_NAME
     runtime.close()
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sub-folder without read permission (as root, permissions do not stop us: the refusal is
+    simulated) is an entry with its reason, not a silent hole in the batch."""
+    (tmp_path / "Hồ sơ khóa").mkdir()
+    (tmp_path / "Hồ sơ khóa" / "a.png").write_bytes(b"x")
+    (tmp_path / "b.png").write_bytes(b"y")
+    real_scandir = os.scandir
+
+    def refusing(path: Any = ".") -> Any:
+        if str(path).endswith("Hồ sơ khóa"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    listed = {f.name: f.skip.code if f.skip else None for f in FolderSource(tmp_path).files()}
+    assert listed == {"b.png": None, "Hồ sơ khóa": "unreadable_folder"}
