@@ -26,6 +26,7 @@ from loaders.models import FileStatus
 from sohoa.pipeline.errors import PermanentStepError, step_boundary
 from sohoa.pipeline.redo import RedoResult, redo_file
 from sohoa.pipeline.report import build_report, save_report
+from sohoa.pipeline.sources import check_type_hint
 from sohoa.runtime import Runtime
 from storage import layout
 
@@ -77,6 +78,8 @@ def retry(
         raise PermanentStepError("name a file (SHA256) or a batch (--batch) to retry")
     if ocr_timeout is not None and ocr_timeout < 1:
         raise PermanentStepError("--timeout is a number of seconds per page, at least 1")
+    with step_boundary("check the type"):
+        check_type_hint(hint)
     targets = _resolve(runtime, sha256, batch, status=FileStatus.QUARANTINED)
     results = [
         redo_file(

@@ -31,6 +31,7 @@ from sohoa.pipeline.errors import PermanentStepError, step_boundary
 from sohoa.pipeline.load import load_file
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.pipeline.report import build_report, save_report
+from sohoa.pipeline.sources import check_type_hint
 from sohoa.pipeline.steps import process_one, record_outcome
 from sohoa.runtime import Runtime
 from storage import ObjectExists, layout
@@ -199,6 +200,8 @@ def reprocess_files(
     """`sohoa reprocess`: resolve each sha256 (or prefix of 6+ digits) to one file, recorded in
     `batch` or else in the latest batch that lists it, and redo it. Every name is checked before
     any work starts, so a typo does not leave half the list redone."""
+    with step_boundary("check the type"):
+        check_type_hint(hint)
     targets: list[tuple[str, str]] = []
     with step_boundary("find files"), runtime.session() as session:
         for given in sha256s:

@@ -195,7 +195,7 @@ def _escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def _known_type(value: str) -> bool:
+def known_type(value: str) -> bool:
     """Whether `value` names a document type the extractors know (the one check of a manifest's
     `type_hint`; the registry of declared types answers)."""
     from extractors import doctypes
@@ -203,10 +203,18 @@ def _known_type(value: str) -> bool:
     return doctypes.is_known(value)
 
 
-def _type_codes() -> str:
+def type_codes() -> str:
+    """The document types a person may name (a hint), for messages."""
     from extractors import doctypes
 
     return ", ".join(code for code in doctypes.codes() if code != doctypes.UNKNOWN)
+
+
+def check_type_hint(hint: str | None) -> None:
+    """A type a person asked for (`--type`, a DAG's `type_hint`) must be one the extractors know:
+    refused here with the list, not found out as an `internal_error` after the OCR."""
+    if hint and not known_type(hint):
+        raise SourceError(f"unknown document type {hint[:60]!r}: use one of {type_codes()}")
 
 
 # --- the manifest -------------------------------------------------------------------------------
@@ -271,14 +279,14 @@ def parse_manifest(data: bytes) -> Manifest:
             and value.strip()
         }
         hint = cells.get("type_hint")
-        if hint is not None and not _known_type(hint):
+        if hint is not None and not known_type(hint):
             del cells["type_hint"]
             manifest.problems.append(
                 ManifestProblem(
                     line,
                     "unknown_type_hint",
                     f"dòng {line}, cột type_hint: không phải loại giấy tờ đã biết "
-                    f"({_type_codes()}). Tệp được xử lý không kèm gợi ý loại; sửa manifest "
+                    f"({type_codes()}). Tệp được xử lý không kèm gợi ý loại; sửa manifest "
                     "rồi dùng `sohoa reprocess --type …` nếu cần.",
                 )
             )

@@ -21,7 +21,7 @@ from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE, load_files
 from sohoa.pipeline.process import FileOutcome, process_file
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.pipeline.report import build_report, save_report
-from sohoa.pipeline.sources import open_source
+from sohoa.pipeline.sources import check_type_hint, open_source
 from sohoa.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,10 @@ def process_chunk(
     lang: str | None = None,
     hint: str | None = None,
 ) -> dict[str, Any]:
-    """Process a chunk's files one after another; a manifest's type hint beats the batch's."""
+    """Process a chunk's files one after another; a manifest's type hint beats the batch's (an
+    unknown batch type fails the task at once, without retry: every file would fail)."""
+    with step_boundary("check the type"):
+        check_type_hint(hint)
     with step_boundary("list chunk"), runtime.session() as session:
         todo = [
             (f.sha256, f.manifest.get("type_hint"))
