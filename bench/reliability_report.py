@@ -6,7 +6,8 @@ figures those tests asserted (test-artifacts/reliability-report.json, written by
     .venv/bin/python bench/reliability_report.py --quick    # without the fault injections
 
 Classes: bad input and faults (issue 8); odd entries, manifest encodings, the OCR time budget,
-erasure re-runs and temporary copies (issue 14, items 1-6). The summary adds up files tried,
+erasure re-runs and temporary copies (issue 14, items 1-6); revoked writes, scopes and NUL bytes
+(issue 14, items 7-9: requests, each on SQLite and PostgreSQL). The summary adds up files tried,
 documents expected vs found, duplicate documents, files lost and erased people found again.
 """
 
@@ -25,8 +26,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parents[1]
 REPORT = REPO / "test-artifacts" / "reliability-report.json"
 
-# Test modules run, in order. The access checks of issue 14 (items 7-9: revoked writes, scopes,
-# NUL bytes) go here too when their tests record their rows (one section each, below).
+# Test modules run, in order.
 TESTS = [
     "tests/reliability/test_bad_input.py",
     "tests/reliability/test_odd_entries.py",
@@ -36,7 +36,11 @@ TESTS = [
     "tests/reliability/test_temporary_copies.py",
 ]
 SLOW_TESTS = ["tests/reliability/test_faults.py"]
-ACCESS_TESTS: list[str] = []  # issue 14 items 7-9: add their test modules here
+ACCESS_TESTS = [  # issue 14 items 7-9: revoked writes, scopes, NUL bytes (SQLite and PostgreSQL)
+    "tests/web/api/test_revoked_writes.py",
+    "tests/web/api/test_subject_scope.py",
+    "tests/web/api/test_invalid_characters.py",
+]
 
 # (section recorded by the tests, title, columns) — a section with no rows is not printed.
 SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -64,22 +68,28 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
         "Faults injected, then a re-run, compared with one clean run",
         ("fault", "injected", "documents_expected", "documents_found", "duplicates", "lost"),
     ),
-    # issue 14 items 7-9 (the access checks) add their sections here, e.g.
-    # ("revoked_writes", "Revoked keys writing", ("case", "tried", "outcome")),
-    # ("scopes", "Reads outside a key's scope", ("case", "tried", "outcome")),
-    # ("nul_bytes", "NUL bytes in requests", ("case", "tried", "outcome")),
+    # issue 14 items 7-9: requests tried, not files (so not in "files tried")
+    (
+        "revoked_writes",
+        "Revoked, disabled, demoted or narrowed keys writing while cached",
+        ("case", "requests", "outcome"),
+    ),
+    ("scopes", "Subjects and reads outside a key's scope", ("case", "requests", "outcome")),
+    ("nul_bytes", "NUL bytes and control characters in requests", ("case", "requests", "outcome")),
 ]
 
 
 def summary(data: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
     """The headline: files tried, documents expected vs found, duplicate documents, files lost,
-    erased people found again, over every section that records them."""
+    erased people found again, over every section that records them; and the access checks'
+    requests tried."""
     rows = [row for section in data.values() for row in section]
     per_class = [
         r for key, section in data.items() if key not in ("batches", "faults") for r in section
     ]
     return {
         "files tried": sum(int(r.get("tried", 0)) for r in per_class),
+        "requests tried (access checks)": sum(int(r.get("requests", 0)) for r in rows),
         "documents expected": sum(int(r.get("documents_expected", 0)) for r in rows),
         "documents found": sum(int(r.get("documents_found", 0)) for r in rows),
         "duplicate documents": sum(int(r.get("duplicates", 0)) for r in rows),

@@ -15,6 +15,7 @@ from loaders import procedures
 from loaders.models import AuditEntry, FieldValue, Procedure
 from sohoa.runtime import Runtime
 from sohoa.web import input_errors
+from tests.fixtures.reliability_report import ReliabilityLog
 from tests.loaders import factories
 from tests.web.conftest import PURPOSE, Keys, Warehouse
 from tests.web.review.helpers import create_person, sign_in
@@ -135,6 +136,8 @@ def test_a_nul_byte_is_refused_with_a_stable_code(
     path: str,
     headers: dict[str, str],
     body: Any,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     before = _state(runtime)
     sent = {**keys.headers("admin"), **headers}
@@ -152,6 +155,12 @@ def test_a_nul_byte_is_refused_with_a_stable_code(
         input_errors.MESSAGES[input_errors.INVALID_CHARACTER]
     )
     assert _state(runtime) == before
+    reliability_log.record(
+        "nul_bytes",
+        case=f"{what} ({dialect})",
+        requests=1,
+        outcome="422 invalid_character, nothing written",
+    )
 
 
 @pytest.mark.parametrize(
@@ -168,6 +177,8 @@ def test_a_lone_surrogate_in_json_is_refused(
     runtime: Runtime,
     document_id: int,
     raw: bytes,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     """JSON may escape half a UTF-16 pair, which no UTF-8 database can store."""
     before = _state(runtime)
@@ -180,6 +191,12 @@ def test_a_lone_surrogate_in_json_is_refused(
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == input_errors.INVALID_CHARACTER
     assert _state(runtime) == before
+    reliability_log.record(
+        "nul_bytes",
+        case=f"body: half a surrogate pair ({dialect})",
+        requests=1,
+        outcome="422 invalid_character, nothing written",
+    )
 
 
 def test_ordinary_text_still_passes(
@@ -219,6 +236,8 @@ def test_a_nul_in_a_review_form_is_refused(
     path: str,
     form: dict[str, str],
     encoding: str,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     """The review UI's forms are a place a client can put a NUL too (a browser never sends one;
     a hostile client may), in either form encoding."""
@@ -238,3 +257,9 @@ def test_a_nul_in_a_review_form_is_refused(
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == input_errors.INVALID_CHARACTER
     assert _state(runtime) == before
+    reliability_log.record(
+        "nul_bytes",
+        case=f"review UI form ({encoding}): {path} ({dialect})",
+        requests=1,
+        outcome="422 invalid_character, nothing written",
+    )

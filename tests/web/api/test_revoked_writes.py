@@ -18,6 +18,7 @@ from loaders import principals
 from loaders.models import AuditEntry, Document, FieldValue, Principal, ReviewAction
 from sohoa.runtime import Runtime
 from sohoa.web import security
+from tests.fixtures.reliability_report import ReliabilityLog
 from tests.loaders import factories
 from tests.web.conftest import PURPOSE, Keys, Warehouse
 
@@ -108,6 +109,8 @@ def test_a_revoked_steward_key_cannot_write_even_while_cached(
     decision: str,
     path: str,
     body: dict[str, Any],
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     key = keys.make("steward", name=NAME)
     _warm(client, key, document_id)
@@ -126,10 +129,22 @@ def test_a_revoked_steward_key_cannot_write_even_while_cached(
     assert _snapshot(runtime, document_id) == before  # nothing decided, nothing logged
     # and the refusal drops the key from the cache: any further call is refused too
     assert client.get("/v1/changes", headers={"X-API-Key": key}).status_code == 401
+    reliability_log.record(
+        "revoked_writes",
+        case=f"{how}d steward key, still cached: {decision} ({dialect})",
+        requests=1,
+        outcome="401 invalid_api_key, nothing written, no personal data",
+    )
 
 
 def test_a_steward_demoted_a_moment_ago_cannot_write(
-    client: TestClient, keys: Keys, warehouse: Warehouse, runtime: Runtime, document_id: int
+    client: TestClient,
+    keys: Keys,
+    warehouse: Warehouse,
+    runtime: Runtime,
+    document_id: int,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     key = keys.make("steward", name=NAME)
     _warm(client, key, document_id)
@@ -142,10 +157,22 @@ def test_a_steward_demoted_a_moment_ago_cannot_write(
     assert refused.status_code == 403, refused.text
     assert refused.json()["error"]["code"] == "forbidden"
     assert _snapshot(runtime, document_id) == before
+    reliability_log.record(
+        "revoked_writes",
+        case=f"steward demoted to reader, key still cached ({dialect})",
+        requests=1,
+        outcome="403 forbidden, nothing written",
+    )
 
 
 def test_a_scope_narrowed_a_moment_ago_holds_for_writes(
-    client: TestClient, keys: Keys, warehouse: Warehouse, runtime: Runtime, document_id: int
+    client: TestClient,
+    keys: Keys,
+    warehouse: Warehouse,
+    runtime: Runtime,
+    document_id: int,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     key = keys.make("steward", name=NAME)
     _warm(client, key, document_id)
@@ -162,6 +189,12 @@ def test_a_scope_narrowed_a_moment_ago_holds_for_writes(
     assert refused.status_code == 404, refused.text
     assert refused.json()["error"]["code"] == "document_not_found"
     assert _snapshot(runtime, document_id) == before
+    reliability_log.record(
+        "revoked_writes",
+        case=f"steward scope narrowed, key still cached ({dialect})",
+        requests=1,
+        outcome="404 document_not_found, nothing written",
+    )
 
 
 @pytest.mark.parametrize(("decision", "path", "body"), WRITES, ids=[w[0] for w in WRITES])
@@ -229,7 +262,11 @@ def test_a_refused_decision_writes_no_read_entry(
 
 
 def test_a_revoked_admin_key_cannot_change_the_catalogue(
-    client: TestClient, keys: Keys, runtime: Runtime
+    client: TestClient,
+    keys: Keys,
+    runtime: Runtime,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     key = keys.make("admin", name=NAME)
     body = {"name": "Đăng ký khai sinh", "requirements": [{"doc_type": "id_card"}]}
@@ -242,6 +279,12 @@ def test_a_revoked_admin_key_cannot_change_the_catalogue(
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "invalid_api_key"
     listed = client.get("/v1/procedures", headers={"X-API-Key": keys.make("reader")}).json()
     assert [p["code"] for p in listed] == ["local.a"]
+    reliability_log.record(
+        "revoked_writes",
+        case=f"revoked admin key, still cached: catalogue change ({dialect})",
+        requests=1,
+        outcome="401 invalid_api_key, nothing written",
+    )
 
 
 def test_a_revocation_racing_a_write_wins_or_waits(
@@ -251,6 +294,7 @@ def test_a_revocation_racing_a_write_wins_or_waits(
     runtime: Runtime,
     document_id: int,
     dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     """A write that checked its key before a revocation committed holds the key's row until the
     write commits: the revocation waits for it, or, if it came first, the write is refused.
@@ -283,3 +327,9 @@ def test_a_revocation_racing_a_write_wins_or_waits(
     assert answer["response"].status_code == 401, answer["response"].text
     with runtime.session() as session:
         assert session.get_one(Document, document_id).lock_version == lock
+    reliability_log.record(
+        "revoked_writes",
+        case=f"revocation committing while a write runs ({dialect})",
+        requests=1,
+        outcome="the write waits for it, then 401, nothing written",
+    )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from loaders import procedures
 from loaders.models import AuditEntry
 from sohoa.runtime import Runtime
+from tests.fixtures.reliability_report import ReliabilityLog
 from tests.loaders import factories
 from tests.web.conftest import Keys, Warehouse
 
@@ -54,6 +55,8 @@ def test_an_out_of_scope_subject_answers_like_a_missing_one(
     runtime: Runtime,
     call: str,
     scope: dict[str, list[str]],
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     warehouse.verified(factories.id_card(id_number=HANOI))
     scoped = keys.headers(scopes=scope)
@@ -68,6 +71,13 @@ def test_an_out_of_scope_subject_answers_like_a_missing_one(
     assert _reads_logged(runtime) == before  # nothing was read
     # a key without that scope still reads the subject
     assert client.get(f"/v1/subjects/{HANOI}{call}", headers=keys.headers()).status_code == 200
+    axis = "province" if "provinces" in scope else "doc_type"
+    reliability_log.record(
+        "scopes",
+        case=f"{axis} scope, subject outside it: /v1/subjects/{{id}}{call} ({dialect})",
+        requests=2,
+        outcome="404 subject_not_found, the same body as an unknown ID, no read entry",
+    )
 
 
 @pytest.mark.parametrize("call", SUBJECT_CALLS, ids=lambda c: c or "/profile")
@@ -93,7 +103,11 @@ def test_a_subject_waiting_for_review_in_scope_exists_for_the_key(
 
 
 def test_reads_of_documents_outside_the_scope_are_left_out(
-    client: TestClient, keys: Keys, warehouse: Warehouse
+    client: TestClient,
+    keys: Keys,
+    warehouse: Warehouse,
+    dialect: str,
+    reliability_log: ReliabilityLog,
 ) -> None:
     """The co-owner (Hà Nội) of a Hồ Chí Minh City land certificate: a Hà Nội key sees the reads
     of the co-owner's own card and of their lists, not that another service read the land
@@ -131,3 +145,9 @@ def test_reads_of_documents_outside_the_scope_are_left_out(
     assert ("document", land) not in seen
     assert ("document", card) in seen and ("profile", None) in seen
     assert ("document", land) in [(r["action"], r["document_id"]) for r in unscoped.json()["items"]]
+    reliability_log.record(
+        "scopes",
+        case=f"reads of a document outside the scope, subject inside ({dialect})",
+        requests=1,
+        outcome="left out of /reads",
+    )
