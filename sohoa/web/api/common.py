@@ -159,7 +159,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "The document changed since you read it (lock_version), or the action does not "
         "apply to its state",
         410: "The subject's data was erased",
-        422: "Invalid parameters or body",
+        422: "Invalid parameters or body; the code says which refusal (`invalid_character` for "
+        "a NUL or another control character, `value_too_long`, `invalid_date`, …)",
         503: "The warehouse database is unavailable; retry later",
     }
     return {
