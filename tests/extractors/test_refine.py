@@ -155,6 +155,14 @@ def test_one_reader_alone_fills_at_the_lower_confidence() -> None:
     assert "chỉ một cách đọc" in note.message
 
 
+def test_tesseract_does_not_rescue_a_digit_the_cnn_doubts() -> None:
+    page, image = _page("86", "16")
+    reader = FakeDigits(["86", "86", "16", "16"], "8616")
+    cnn = FakeCnn(("86", 0.3), ("16", 0.3))
+    result = reread_handwritten(_first_pass(), [page], {1: image}, reader, cnn=cnn)
+    assert result.field("number_symbol") is None and result.field("issued_on") is None
+
+
 def test_without_a_second_opinion_the_cnn_alone_fills_below_agreement() -> None:
     """An engine with no digit mode (not tesseract): the CNN's sure reading, never "agreed"."""
     page, image = _page("86", "16")
@@ -199,8 +207,10 @@ def test_other_documents_and_text_layer_pages_are_untouched() -> None:
 
 @pytest.mark.slow
 def test_real_scan_handwritten_number_and_day(real: Path, tesseract: OcrEngine) -> None:
-    """04_QD_138: "Số: 04 /QĐ-BCĐ138", "ngày 05 tháng 02 năm 2025", number and day by hand."""
-    path = real / "admin_scans/04_QD_138.signed.pdf"
+    """86_QD_CT (corpus dev half): "Số: 86 /QĐ-UBND", "ngày 16 tháng 01 năm 2025", number and day
+    by hand, signed on 17/01/2025. Measured: the number re-read by the CNN and confirmed by
+    tesseract's vote; the day's flagged "1" is the CNN's hardest shape (see BENCHMARKS.md)."""
+    path = real / "admin_scans/86_QD_CT.signed.pdf"
     pages, images = [], {}
     for page, image in read_document(path, ReadOptions(), tesseract):
         pages.append(page)
@@ -208,15 +218,16 @@ def test_real_scan_handwritten_number_and_day(real: Path, tesseract: OcrEngine) 
             images[1] = image
     first = extract(pages, sha256="x")
     result = finish_extraction(first, pages, images, tesseract, read_signatures(path))
-    for name, want in (("number_symbol", "04/QĐ-BCĐ138"), ("issued_on", "2025-02-05")):
+    for name in ("number_symbol", "issued_on"):
         got = result.field(name)
         print(
             name, "first pass:", first.value(name), "re-read:", got and (got.value, got.confidence)
         )
-        if first.field(name) is None:
-            # filled from handwriting, or left for a steward; never wrong and confident
-            assert got is None or got.value == want or got.confidence < REVIEW_THRESHOLD
-            assert got is None or got.confidence < REVIEW_THRESHOLD
-    assert result.value("number_symbol") == "04/QĐ-BCĐ138"
-    assert result.value("issued_on") == "2025-02-05"
+    number, issued = result.field("number_symbol"), result.field("issued_on")
+    assert number is not None and number.value == "86/QĐ-UBND"
+    assert number.confidence < REVIEW_THRESHOLD  # handwriting: always a steward's look
+    if issued is None:  # left for a steward, with the finding that says so
+        assert any(f.field == "issued_on" for f in result.findings)
+    else:  # never a wrong date, never auto-accepted
+        assert issued.value == "2025-01-16" and issued.confidence < REVIEW_THRESHOLD
     assert result.provenance["signatures"][0]["intact"] is True
