@@ -21,6 +21,7 @@ from sohoa.pipeline.run import run_batch
 from sohoa.pipeline.sources import FolderSource, SourceFile
 from sohoa.runtime import Runtime
 from tests.fixtures.embedded import embedded_runtime
+from tests.reliability.test_erasure import wh  # noqa: F401 (fixture: SQLite and PostgreSQL)
 
 NFC_NAME = "Giấy khai sinh Nguyễn.png"
 NFD_NAME = unicodedata.normalize("NFD", NFC_NAME)
@@ -217,3 +218,29 @@ def test_a_folder_that_cannot_be_listed_is_reported(
     monkeypatch.setattr(os, "scandir", refusing)
     listed = {f.name: f.skip.code if f.skip else None for f in FolderSource(tmp_path).files()}
     assert listed == {"b.png": None, "Hồ sơ khóa": "unreadable_folder"}
+
+
+def test_odd_entries_register_on_both_databases(wh: Runtime, tmp_path: Path) -> None:  # noqa: F811
+    """Intake alone, on SQLite and PostgreSQL: a skipped row has no sha256 (migration 0005), and
+    no name — NFD, odd bytes, a control character — is refused by the database."""
+    from PIL import Image
+
+    from sohoa.pipeline.intake import intake
+
+    folder = tmp_path / "lo"
+    folder.mkdir()
+    Image.new("L", (40, 30), 255).save(folder / NFD_NAME)
+    Image.new("L", (40, 31), 255).save(os.path.join(os.fsencode(folder), ODD_BYTES))
+    Image.new("L", (40, 32), 255).save(folder / "tab\there.png")
+    (folder / "liên kết hỏng.pdf").symlink_to(folder / "không có.pdf")
+    (folder / "ra ngoài.png").symlink_to(tmp_path)
+    first = intake(wh, FolderSource(folder), "hai-csdl")
+    again = intake(wh, FolderSource(folder), "hai-csdl")
+    assert (first.new, first.skipped) == (3, 2)
+    assert (again.new, again.skipped) == (3, 2)  # registered, not processed: still to do
+    with wh.session() as s:
+        rows = sorted(s.execute(select(BatchFile.original_name, BatchFile.sha256)).all())
+    assert [name for name, _ in rows] == sorted(
+        [NFC_NAME, ODD_SHOWN, "tab\\x09here.png", "liên kết hỏng.pdf", "ra ngoài.png"]
+    ), "one row per entry, re-runs included"
+    assert sum(sha is None for _, sha in rows) == 2
