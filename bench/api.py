@@ -7,20 +7,23 @@ SOHOA_BENCH_PG_URL (default: the test server, postgresql+psycopg://postgres@127.
 
 1. migrates it, then fills it server-side (INSERT … SELECT generate_series) with `--documents`
    synthetic documents, one subject per four documents, linked as holder; 90 % verified;
-2. starts `uvicorn sohoa.web.app:create_app` in a subprocess (`--workers` processes, uvloop and
+2. hands `--in-process` requests to the app itself (no HTTP, one at a time) for the app's CPU per
+   request: a figure a loaded machine changes much less than the latencies below;
+3. starts `uvicorn sohoa.web.app:create_app` in a subprocess (`--workers` processes, uvloop and
    httptools when installed, no access log) — what `sohoa serve --workers N` runs;
-3. drives GET /v1/subjects/{id}/documents at a fixed OPEN-LOOP rate: requests are launched on a
+4. drives GET /v1/subjects/{id}/documents at a fixed OPEN-LOOP rate: requests are launched on a
    timetable, not after the previous answer, and latency counts from the scheduled time, so a
    slow server is not hidden by a polite client (coordinated omission). The client is a minimal
    HTTP/1.1 keep-alive client on asyncio streams (a new connection whenever none is idle), about
    a tenth of httpx's CPU per request; its CPU per request is printed, as it shares the machine;
-4. runs the same statements the endpoint runs (the same statement objects: subject lookup, the
+5. runs the same statements the endpoint runs (the same statement objects: subject lookup, the
    page with its roles, the guarded audit insert), then commit, directly on SQLAlchemy Core
    connections from a pool of threads, at the same rate;
-5. steps the API rate up from `--step-start` to find the highest rate held with p99 <= 50 ms.
+6. steps the API rate up from `--step-start` to find the highest rate held with p99 <= 50 ms.
 
 Prints a table: p50/p99 of both, the ratio API/SQL (p50 and p99), the highest rate held, the
-client's CPU per request and the load average before and after.
+client's CPU per request, the app's CPU per request in-process and the load average before and
+after.
 Targets (issue 7): p99 <= 25 ms at 200/s, API/SQL <= 3. Not part of the test suite.
 """
 
@@ -383,6 +386,70 @@ def sql_direct(
     return Result("SQL direct", rate, count, 0, latencies)
 
 
+def in_process(url: str, key: str, subjects: int, count: int) -> tuple[float, float]:
+    """The app's own CPU per request: `count` requests handed to the ASGI app directly (no HTTP
+    parsing, no client in the way), one after the other, on this process's clock. What a loaded
+    machine does not change much, unlike the open-loop latencies: (CPU ms, wall p50 ms)."""
+    from sohoa.runtime import Runtime
+    from sohoa.settings import Settings
+    from sohoa.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as objects:
+        settings = Settings(database_url=url, storage_url=f"file://{objects}", secret_key=SECRET)
+        runtime = Runtime(settings)
+        app = create_app(runtime)
+        headers = [
+            (b"host", b"bench"),
+            (b"authorization", f"Bearer {key}".encode()),
+            (b"x-purpose", PURPOSE.encode()),
+        ]
+        rng = random.Random(11)
+
+        async def one() -> None:
+            path = f"/v1/subjects/{subject_key(rng.randint(1, subjects))}/documents"
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "GET",
+                "scheme": "http",
+                "path": path,
+                "raw_path": path.encode(),
+                "query_string": b"",
+                "root_path": "",
+                "headers": headers,
+                "client": ("127.0.0.1", 1),
+                "server": ("127.0.0.1", 80),
+            }
+            status: list[int] = []
+
+            async def receive() -> dict[str, object]:
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            async def send(message: dict[str, object]) -> None:
+                if message["type"] == "http.response.start":
+                    status.append(int(message["status"]))  # type: ignore[call-overload]
+
+            await app(scope, receive, send)
+            assert status == [200], status
+
+        async def run() -> tuple[float, float]:
+            for _ in range(50):  # warm up: key cache, statements, pool
+                await one()
+            walls: list[float] = []
+            cpu = time.process_time()
+            for _ in range(count):
+                started = time.perf_counter()
+                await one()
+                walls.append((time.perf_counter() - started) * 1000)
+            return (time.process_time() - cpu) * 1000 / count, statistics.median(walls)
+
+        try:
+            return asyncio.run(run())
+        finally:
+            runtime.close()
+
+
 def table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
@@ -399,6 +466,12 @@ def main() -> None:
     parser.add_argument("--step-start", type=float, default=25.0)
     parser.add_argument("--max-rate", type=float, default=1600.0)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=500,
+        help="requests handed to the app in-process first, for its CPU per request (0: none)",
+    )
     parser.add_argument(
         "--database",
         help="an already migrated and filled database URL to use as is (not filled, not dropped); "
@@ -420,6 +493,10 @@ def main() -> None:
             print(f"filled in {took:.1f} s", flush=True)
         key, principal_id = make_key(engine)
         subjects = args.documents // DOCS_PER_SUBJECT
+        app_cpu = app_wall = float("nan")
+        if args.in_process:
+            print(f"in-process, {args.in_process} requests one by one …", flush=True)
+            app_cpu, app_wall = in_process(url, key, subjects, args.in_process)
 
         port = free_port()
         with tempfile.TemporaryDirectory() as objects:
@@ -504,6 +581,7 @@ def main() -> None:
         ("API/SQL p50", f"{ratio50:.2f}", "3", _ok(ratio50 <= 3)),
         ("API/SQL p99", f"{ratio99:.2f}", "3", _ok(ratio99 <= 3)),
         ("highest rate with p99 <= 50 ms", f"{held:.0f}/s", "", ""),
+        ("app CPU per request, in-process", f"{app_cpu:.2f} ms (p50 {app_wall:.2f} ms)", "", ""),
     ]
     print(table(summary))
 
