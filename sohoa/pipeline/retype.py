@@ -97,11 +97,12 @@ def retype_document(
     if declared is None or declared.code == doctypes.UNKNOWN:
         raise RetypeRefused(NOT_A_TYPE)
     with runtime.session() as session:
-        document = _open(session, document_id, expected_lock_version)
+        document = open_locked(session, document_id, expected_lock_version)
         sha256, before = document.sha256, document.doc_type
         mark = erasure_mark(session, sha256)
-    if mark == ERASED_ONLY:
-        raise RetypeRefused(ERASED)
+        if mark == ERASED_ONLY:
+            raise RetypeRefused(ERASED)
+        _open(session, document_id, expected_lock_version)
     cached = None if mark is not None else _from_cache(runtime, sha256, declared.code)
     if cached is not None:
         extraction, fingerprint = cached

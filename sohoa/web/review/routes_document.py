@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from extractors import kinds
 from loaders.erasure import original_withheld
 from loaders.errors import NotFound
 from loaders.models import Document, FieldStatus
@@ -115,6 +116,9 @@ def document_context(
         "refused": refused,
         "back": queue_filters.to_query(filters),
         "field_status": FieldStatus,
+        # What a value with a NUL or another control character is told (the app refuses such a
+        # form before any route reads it, with the stable code only): the kinds' own words.
+        "invalid_character": kinds.parse("text", "\x00").message or "",
     }
 
 

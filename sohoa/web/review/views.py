@@ -12,7 +12,7 @@ from typing import Any
 
 from extractors import doctypes, kinds
 from loaders.field_checks import kind_of
-from loaders.models import FieldConflict, FieldValue
+from loaders.models import FieldConflict, FieldStatus, FieldValue
 from sohoa.web.review import labels
 
 # Characters per line of a value box at the panel's usual width, to size it before any script
@@ -31,6 +31,7 @@ class FieldView:
     max_length: int
     low: bool  # below the review threshold
     lines: int  # rows of its value box
+    confident: bool  # undecided, at or above the threshold, no error finding: "c" accepts it
 
     @property
     def name(self) -> str:
@@ -74,6 +75,9 @@ def _field_view(doc_type: str, row: FieldValue, threshold: float) -> FieldView:
         hint=spec.hint,
         max_length=spec.max_length,
         low=row.confidence < threshold,
+        confident=row.status in (FieldStatus.PENDING, FieldStatus.AUTO_VERIFIED)
+        and row.confidence >= threshold
+        and not any(f.get("severity") == "error" for f in row.findings or ()),
         lines=max(1, sum(-(-max(len(line), 1) // _CHARS_PER_LINE) for line in shown.split("\n"))),
     )
 

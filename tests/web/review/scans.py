@@ -68,3 +68,34 @@ def store_scan(store: ObjectStore, extraction: Extraction) -> None:
     store.put_bytes(
         layout.ocr_json(extraction.sha256), json.dumps(ocr, ensure_ascii=False).encode()
     )
+
+
+# The back of a chip ID card as OCR reads it: the extractors take it for an ID card when told.
+CARD_BACK_LINES = [
+    "Đặc điểm nhận dạng / Personal identification:",
+    "Sẹo chấm C:3cm dưới trước mép trái",
+    "Ngày, tháng, năm / Date, month, year: 17/06/2024",
+    "CỤC TRƯỞNG CỤC CẢNH SÁT",
+    "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI",
+    "Phan Mạnh Quốc Lộc",
+    "IDVNM0894791042036089479104<<<",
+    "8902281M2902289VNM<<<<<<<<<<<9",
+    "HOANG<<MINH<DUY<LONG<<<<<<<<<<",
+]
+
+
+def store_text_page(store: ObjectStore, sha256: str, lines: list[str]) -> None:
+    """A one-page `ocr.json` holding `lines` (one OCR line each, words 90 px apart) and a blank
+    page image of its size: a document whose text was read and cached, as `sohoa run` leaves it."""
+    words = [
+        {"text": w, "box": [60 + j * 90, 60 + i * 50, 80, 36], "confidence": 0.95, "line": i}
+        for i, line in enumerate(lines)
+        for j, w in enumerate(line.split())
+    ]
+    page = {"number": 1, "width": WIDTH, "height": HEIGHT, "source": "ocr", "engine": "test",
+            "seconds": 0.0, "notes": [], "words": words}  # fmt: skip
+    ocr = {"sha256": sha256, "pages": [page], "page_images": {"stored": [1]}}
+    store.put_bytes(layout.ocr_json(sha256), json.dumps(ocr, ensure_ascii=False).encode())
+    buffer = io.BytesIO()
+    Image.new("RGB", (WIDTH, HEIGHT), (247, 244, 236)).save(buffer, format="PNG")
+    store.put_bytes(layout.page_image(sha256, 1), buffer.getvalue(), content_type="image/png")

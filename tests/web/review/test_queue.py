@@ -146,3 +146,23 @@ def session_scope_steward(runtime: Runtime) -> None:
             password_hash=hash_password(PASSWORD),
             scopes={"provinces": ["79"]},
         )
+
+
+def test_next_skips_deferred_documents_and_offers_opened_ones_last(
+    warehouse: Warehouse, runtime: Runtime
+) -> None:
+    ids = _seed(warehouse)
+    with runtime.session() as db:
+        order = [i.document_id for i in review_queue.review_queue(db, QueueFilters()).items]
+
+        def after(**kwargs: object) -> int | None:
+            return review_queue.next_in_queue(db, QueueFilters(), **kwargs)  # type: ignore[arg-type]
+
+        assert after() == order[0]
+        assert after(later=[order[0]]) == order[1]
+        # Opened this session: offered only when nothing else waits, the longest ago first.
+        assert after(seen=[order[0], order[1]]) == order[2]
+        assert after(seen=order[::-1]) == order[-1]
+        assert after(exclude=[order[-1]], later=order[:-2], seen=order[::-1]) == order[-2]
+        assert after(later=order) is None
+    assert ids["verified"] not in order

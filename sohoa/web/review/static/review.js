@@ -90,8 +90,9 @@
       var natural = parseFloat(page.dataset.width) || svg.viewBox.baseVal.width;
       var x = parseFloat(rect.getAttribute("x")), y = parseFloat(rect.getAttribute("y"));
       var w = parseFloat(rect.getAttribute("width")), h = parseFloat(rect.getAttribute("height"));
-      var scale = Math.min(0.6 * scan.clientWidth / w, 0.35 * scan.clientHeight / h);
-      apply(Math.max(1, scale * natural / fitWidth()));
+      // The box about a third of the area wide, its lines around it readable; at most 4×.
+      var scale = Math.min(0.4 * scan.clientWidth / w, 0.3 * scan.clientHeight / h);
+      apply(Math.min(4, Math.max(1, scale * natural / fitWidth())));
       var shown = page.querySelector(".page-frame").getBoundingClientRect();
       var area = scan.getBoundingClientRect();
       var factor = shown.width / natural;
@@ -233,6 +234,11 @@
         return;
       }
       if (body.message) { refuse(body.field, body.message); return; }
+      if (body.error && body.error.code === "invalid_character") {
+        // Refused by the app before any route (a NUL, a control character): said in Vietnamese.
+        refuse(field, main.dataset.invalidCharacter || body.error.message);
+        return;
+      }
       window.location.reload();
     }
 
