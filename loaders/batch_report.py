@@ -21,10 +21,13 @@ from loaders.models import BatchFile, BatchRun, Document, DocumentStatus, FieldV
 
 
 @translate_db_errors()
-def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[str, Any]:
+def run_summary(
+    session: Session, batch: str, *, finish: bool = False, review_threshold: float = 1.0
+) -> dict[str, Any]:
     """The latest run of `batch` as plain JSON values (original names included, for people).
 
-    With `finish`, the run is closed and the counts are kept on it.
+    With `finish`, the run is closed and the counts are kept on it. `review_threshold` is the
+    calibrated threshold the steward outlook (`steward_outlook`) is counted at.
     """
     row = _batch(session, batch)
     run = latest_run(session, batch)
@@ -114,6 +117,7 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
             "rejected": by_status[DocumentStatus.REJECTED],
         },
         "fields": fields or 0,
+        "steward": steward_outlook(session, document_ids, review_threshold),
     }
     if finish:
         run.finished_at = datetime.now(UTC)
@@ -122,6 +126,51 @@ def run_summary(session: Session, batch: str, *, finish: bool = False) -> dict[s
     if run.finished_at:
         summary["finished_at"] = run.finished_at.isoformat(timespec="seconds")
     return summary
+
+
+# Why a document needs a steward, from its machine values (a document may have several).
+UNKNOWN_TYPE, NO_FIELDS, VALIDATION, LOW_CONFIDENCE = (
+    "unknown_type", "no_fields", "validation", "low_confidence"
+)  # fmt: skip
+
+
+def steward_outlook(
+    session: Session, document_ids: set[int], review_threshold: float
+) -> dict[str, Any]:
+    """How many documents would verify with no person at `review_threshold` (at least one field,
+    every field at or above it, no error finding: what `SOHOA_AUTO_VERIFY` does), and why the
+    others need a steward, counted by reason."""
+    facts: dict[int, set[str]] = {d: set() for d in document_ids}
+    has_fields: set[int] = set()
+    if document_ids:
+        rows = session.execute(
+            select(FieldValue.document_id, FieldValue.confidence, FieldValue.findings).where(
+                FieldValue.document_id.in_(document_ids)
+            )
+        )
+        for document_id, confidence, findings in rows:
+            has_fields.add(document_id)
+            if confidence < review_threshold:
+                facts[document_id].add(LOW_CONFIDENCE)
+            if any(f.get("severity") == "error" for f in findings or ()):
+                facts[document_id].add(VALIDATION)
+        for document_id, doc_type in session.execute(
+            select(Document.id, Document.doc_type).where(Document.id.in_(document_ids))
+        ):
+            if doc_type == "unknown":
+                facts[document_id].add(UNKNOWN_TYPE)
+            elif document_id not in has_fields:
+                facts[document_id].add(NO_FIELDS)
+    reasons = Counter(reason for found in facts.values() for reason in found)
+    return {
+        "review_threshold": review_threshold,
+        "straight_through": sum(1 for found in facts.values() if not found),
+        "reasons": {
+            r: reasons[r]
+            for r in (UNKNOWN_TYPE, NO_FIELDS, VALIDATION, LOW_CONFIDENCE)
+            if reasons[r]
+        },
+    }
 
 
 def _run_number(session: Session, batch_id: int, run_id: int) -> int:

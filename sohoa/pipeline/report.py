@@ -24,7 +24,10 @@ from storage import ObjectNotFound, layout
 def build_report(runtime: Runtime, batch: str, *, finish: bool = False) -> dict[str, Any]:
     """Summarize the batch's latest run from the warehouse (and close the run if `finish`)."""
     with runtime.session() as session:
-        summary = run_summary(session, batch, finish=finish)
+        summary = run_summary(
+            session, batch, finish=finish, review_threshold=runtime.settings.review_threshold
+        )
+    summary["steward"]["auto_verify"] = runtime.settings.auto_verify
     pages = summary["pages"]
     processed_pages = pages["ocr"] + pages["text_layer"]
     summary["seconds_per_page"] = (
@@ -103,6 +106,10 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
         f"{docs['needs_review']} / {docs['verified']}",
     )
 
+    steward = report.get("steward")
+    if steward:
+        _steward_rows(head, steward, docs)
+
     types = Table(title="Theo loại giấy tờ (cả lô)", show_edge=False)
     types.add_column("Loại")
     types.add_column("Số tài liệu", justify="right")
@@ -143,6 +150,33 @@ def render_report(report: dict[str, Any], console: Console | None = None) -> Non
         )
     title = f"Báo cáo lô [bold]{report['batch']}[/] — lần chạy #{report['run']}"
     console.print(Panel(Group(*parts), title=title, expand=False))
+
+
+# Why documents need a steward (loaders.batch_report.steward_outlook), in the report's words.
+STEWARD_REASONS = {
+    "unknown_type": "chưa rõ loại giấy tờ",
+    "no_fields": "không trích xuất được trường nào",
+    "validation": "lỗi kiểm tra (sai định dạng, mâu thuẫn)",
+    "low_confidence": "giá trị dưới ngưỡng tin cậy",
+}
+
+
+def _steward_rows(head: Table, steward: dict[str, Any], docs: dict[str, Any]) -> None:
+    """Whether auto-verification is on; when off, how many documents it would have verified
+    at the calibrated threshold; and why the others need a steward."""
+    threshold = f"{round(steward['review_threshold'] * 100)}%"
+    if steward.get("auto_verify"):
+        head.add_row("Tự động xác minh (SOHOA_AUTO_VERIFY)", f"bật, ở ngưỡng {threshold}")
+    else:
+        head.add_row("Tự động xác minh (SOHOA_AUTO_VERIFY)", "tắt: cán bộ xem mọi tài liệu")
+        head.add_row(
+            f"  nếu bật, tự xác minh được (ngưỡng {threshold})",
+            f"{steward['straight_through']} / {docs['total']}",
+        )
+    if steward.get("reasons"):
+        head.add_row("Cần cán bộ vì (có thể nhiều lý do)", "")
+    for code, n in steward.get("reasons", {}).items():
+        head.add_row(f"  {STEWARD_REASONS.get(code, code)}", str(n))
 
 
 def _shown_name(item: dict[str, Any]) -> str:
