@@ -26,7 +26,7 @@ from extractors.validate.mrz import printed_disagrees
 from extractors.validate.places import validate_addresses
 from extractors.validate.tax_code import validate_enterprise_code
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 # A field a validation rule doubts is worth less: its confidence is multiplied by this.
 SEVERITY_PENALTY = {Severity.ERROR: 0.4, Severity.WARNING: 0.8, Severity.INFO: 1.0}
 # Cross-field rules of an ID number: which of its slot's fields a finding doubts too.
@@ -143,11 +143,12 @@ def _agreements(
     if code is not None and "enterprise_code" not in doubted and len(code.value) in (10, 14):
         out["enterprise_code"] = code.value
     place, issuer = fields.get("place"), fields.get("issuer")
+    parent = fields.get("issuer_parent")
     if (
         place is not None
         and issuer is not None
-        and not {"place", "issuer"} & doubted
-        and place_agrees_with_issuer(place.value, issuer.value)
+        and not {"place", "issuer", "issuer_parent"} & doubted
+        and place_agrees_with_issuer(place.value, issuer.value, parent.value if parent else None)
     ):
         out["place"], out["issuer"] = place.value, issuer.value
     for id_name, _, sex_name in declared.identity_checks():

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 # Bump when extractors/preprocess.py or extractors/refine.py changes what a page reads as (the words
 # or the re-read fields), so cached results made by the older code are not reused.
 # "3": text taller than 26 px is read at ~20 px (300-dpi scans read differently).
-CLEANUP_VERSION = "3"
+# "4": red ink (seals) faded, a photo's sheet found and unwarped.
+CLEANUP_VERSION = "4"
 
 
 @dataclass(frozen=True)

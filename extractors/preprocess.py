@@ -3,6 +3,12 @@
 Each step is here because it was measured to help Tesseract on our pages (bench/accuracy.py and
 BENCHMARKS.md, "Extraction accuracy"); a step that did not pay for itself was left out:
 
+0. **Seals faded, the sheet found.** A red seal over the signing block (most real decisions
+   carry one) made Tesseract skip the block: on a colour page, strongly red pixels inside a
+   round red shape larger than any letter are read in their red channel (bright: the seal
+   fades, the black print over it stays; blue handwriting and red printed titles stay). A phone
+   photo or a screenshot is cut to its sheet and its perspective undone (`extractors.photo`); a
+   scan that fills its picture is left as it is.
 1. **Resolution.** We measure the text height (median height of letter-sized ink blobs) and
    rescale towards what Tesseract reads well: a 70-dpi phone photo is upscaled; a page whose
    text is taller than 26 px (a 300-dpi scan: ~28–37 px) is read at ~20 px, the height of a
@@ -33,6 +39,7 @@ import numpy as np
 from PIL import Image
 
 from extractors.options import ReadOptions
+from extractors.photo import find_sheet, unwarp
 from extractors.records import Box, Word
 
 # Target height of ordinary letters (median ink-blob height, ~ x-height to cap height) in pixels,
@@ -62,6 +69,13 @@ BACKGROUND_KERNEL_TEXT_HEIGHTS = 1.2
 # Ink blobs smaller than this share of (text height)² are specks (an "i" dot is about 0.04).
 SPECK_AREA_SHARE = 0.012
 GRAINY_SPECKS_PER_MEGAPIXEL = 50.0  # more specks than this: the page is grainy
+# A pixel is red ink when its red channel exceeds both others by this much (a seal's red is
+# ~(210, 40, 45); black print, grey paper and blue ink are far from it).
+RED_INK_MARGIN = 60
+# A seal is at least this share of the page's long side across (a 3.5–4.5 cm seal on an A4 page
+# is ~0.13–0.15; a red title's letters are under 0.02).
+SEAL_SHARE = 0.06
+SEAL_JOIN_SHARE = 0.01  # pieces of one seal this close (share of the long side) are one shape
 
 
 @dataclass(frozen=True)
@@ -73,15 +87,18 @@ class Prepared:
     angle: float  # degrees the page was rotated (counter-clockwise) to deskew it
     notes: tuple[str, ...]
     page_size: tuple[int, int]  # the page image's (width, height)
-    _to_page: tuple[tuple[float, float, float], tuple[float, float, float]] = (
+    # Prepared pixels → page-image pixels, a projective map (a photo's sheet was unwarped).
+    _to_page: tuple[tuple[float, float, float], ...] = (
         (1.0, 0.0, 0.0),
         (0.0, 1.0, 0.0),
+        (0.0, 0.0, 1.0),
     )
 
     def map_point(self, x: float, y: float) -> tuple[float, float]:
         """A point of the prepared image in page-image pixels."""
-        (a, b, c), (d, e, f) = self._to_page
-        return a * x + b * y + c, d * x + e * y + f
+        (a, b, c), (d, e, f), (g, h, i) = self._to_page
+        w = g * x + h * y + i
+        return (a * x + b * y + c) / w, (d * x + e * y + f) / w
 
     def map_box(self, box: Box) -> Box:
         """A box on the prepared image as the enclosing box on the page image."""
@@ -119,7 +136,15 @@ def prepare_for_ocr(image: Image.Image, options: ReadOptions) -> Prepared:
     if not options.preprocess:
         return identity(image)
     notes: list[str] = []
-    gray = np.asarray(image.convert("L"))
+    gray, red = without_red_ink(image)
+    if red:
+        notes.append("seal faded")
+    sheet = find_sheet(gray)
+    unwarped = np.eye(3)
+    if sheet is not None:
+        gray = unwarp(gray, sheet)
+        unwarped = sheet.homography()
+        notes.append("sheet found and unwarped")
     text_height = estimate_text_height(gray)
     scale = _working_scale(gray.shape, text_height)
     if scale != 1.0:
@@ -137,8 +162,8 @@ def prepare_for_ocr(image: Image.Image, options: ReadOptions) -> Prepared:
         notes.append("median filter (grainy page)")
     # Too few letters to measure (a word, a stamp): a projection profile has no lines to align.
     angle = estimate_skew(flat) if text_height is not None else 0.0
-    # Forward: page → scaled → rotated about the scaled image's center.
-    forward = np.array([[scale, 0.0, 0.0], [0.0, scale, 0.0], [0.0, 0.0, 1.0]])
+    # Forward: page → sheet unwarped → scaled → rotated about the scaled image's center.
+    forward = np.array([[scale, 0.0, 0.0], [0.0, scale, 0.0], [0.0, 0.0, 1.0]]) @ unwarped
     if abs(angle) >= DESKEW_MIN_DEGREES:
         h, w = flat.shape
         rotation = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -152,8 +177,41 @@ def prepare_for_ocr(image: Image.Image, options: ReadOptions) -> Prepared:
         binary, specks = binarize(flat, working_height)
         notes.append(f"{specks} specks removed")
     inverse = np.linalg.inv(forward)
-    to_page = (tuple(float(v) for v in inverse[0]), tuple(float(v) for v in inverse[1]))
+    to_page = tuple(tuple(float(v) for v in row) for row in inverse)
     return Prepared(Image.fromarray(binary), scale, angle, tuple(notes), image.size, to_page)
+
+
+def without_red_ink(image: Image.Image) -> tuple[np.ndarray, bool]:
+    """The page in grey with its seals faded: strongly red pixels inside a round red shape larger
+    than any letter (a seal's ring) take their red channel's value;
+    (grey page, whether a seal was found). Red *print* (an ID card's or a certificate's red
+    title: letter-sized shapes) is left as it is."""
+    gray = np.asarray(image.convert("L"))
+    if image.mode not in ("RGB", "RGBA"):
+        return gray, False
+    rgb = np.asarray(image.convert("RGB")).astype(np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    red = (r - g > RED_INK_MARGIN) & (r - b > RED_INK_MARGIN)
+    if red.mean() < 1e-4:  # a few reddish pixels of JPEG noise are no ink
+        return gray, False
+    # A seal (its ring, the text and star inside, joined: print over it cuts the ring into arcs)
+    # is one round shape wider than SEAL_SHARE of the page's long side; a red title's letters
+    # join into a long, thin line, a printed red letter alone is far smaller.
+    size = max(5, round(SEAL_JOIN_SHARE * max(gray.shape)) | 1)
+    joined = cv2.dilate(red.astype(np.uint8), np.ones((size, size), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    seal = np.zeros_like(red)
+    least = SEAL_SHARE * max(gray.shape)
+    for i in range(1, count):
+        x, y, w, h = stats[i, :4]
+        if max(w, h) >= least and min(w, h) >= 0.5 * max(w, h):
+            seal[y : y + h, x : x + w] = True
+    fade = red & seal
+    if not fade.any():
+        return gray, False
+    out = gray.copy()
+    out[fade] = r[fade].astype(np.uint8)
+    return out, True
 
 
 def estimate_text_height(gray: np.ndarray) -> float | None:

@@ -1,82 +1,59 @@
 """Header fields of an administrative document (Decree 30/2020/NĐ-CP layout).
 
-Header: issuer (left column, beside the national motto), "Số: 86/QĐ-UBND" under it, the date line
-"Quảng Ngãi, ngày 16 tháng 01 năm 2025" on the right, then the title (QUYẾT ĐỊNH, …) and the
-subject line ("Về việc …"; for a công văn "V/v …" under the number). The signer's name closes the
-last page. Handwritten numbers and days are common on scans: when they cannot be read the field is
-left out with a finding, never guessed.
+Header: issuing block (left column, beside the national motto: `extractors.fields.admin_issuer`),
+"Số: 86/QĐ-UBND" under it, the place-and-date line "Quảng Ngãi, ngày 16 tháng 01 năm 2025" on the
+right (or one line below the number), then the title (QUYẾT ĐỊNH, …) and the subject ("Về việc …";
+for a công văn "V/v …" under the number), a centred block over as many lines as it runs. The
+signing block closes the last page (`extractors.fields.admin_signing`). Handwritten numbers and
+days are common on scans: when they cannot be read the field is left out with a finding, never
+guessed. **The issue date is read from the place-and-date line of the header only**: a date the
+body cites ("Thực hiện Chỉ thị số 11/CT-TTg ngày 16 tháng 4 năm 2021 …") is never the issue date.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
+from extractors.confidence import needs_review
+from extractors.data.bodies import match_body
 from extractors.data.places import match_province
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
+from extractors.fields.admin_issuer import MOTTO, issuer_fields
 from extractors.fields.admin_kinds import (
     ADMIN_KINDS,
     HEADER_LINES,
     KIND_LABELS,
     QUOC_HIEU,
     SYMBOL_KINDS,
+    TITLE_ANCHORS,
     admin_kind,
 )
+from extractors.fields.admin_signing import signing_fields
 from extractors.fields.common import (
     Line,
     TypeResult,
     column_parts,
     make_field,
     make_line,
-    name_below,
     page_lines,
     parse_date,
-    restore_phrases,
 )
 from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, Word
-from extractors.text import fold, fuzzy_find, nfc, similarity
+from extractors.text import fold, nfc, similarity
 
-MOTTO = "DOC LAP - TU DO - HANH PHUC"
-# Printed abbreviations in issuer names, expanded so the issuer reads the same on every document.
-ISSUER_ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}
-# Words kept capitalized inside an issuer name (proper names of institutions).
-ISSUER_PROPER = {"CHÍNH PHỦ": "Chính phủ", "QUỐC HỘI": "Quốc hội", "CHỈ ĐẠO": "Chỉ đạo"}
-# Provincial departments (Sở …) as Decree 30/2020 writes their names, capitals included.
-DEPARTMENTS = (
-    "Kế hoạch và Đầu tư", "Tài nguyên và Môi trường", "Tư pháp", "Nội vụ", "Tài chính", "Y tế",
-    "Giáo dục và Đào tạo", "Công Thương", "Xây dựng", "Giao thông vận tải",
-    "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường",
-    "Lao động - Thương binh và Xã hội", "Khoa học và Công nghệ", "Thông tin và Truyền thông",
-    "Văn hóa, Thể thao và Du lịch", "Dân tộc và Tôn giáo",
-)  # fmt: skip
-# Names of bodies (capitals included): a misread mark or the sentence-casing of a header printed
-# in capitals is put right by the name.
-ISSUER_PHRASES = ("Ủy ban nhân dân", "Hội đồng nhân dân", "Ban Chỉ đạo", "Văn phòng", "Công an",
-                  *DEPARTMENTS)  # fmt: skip
-LOCALITY_WORDS = ("TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG", "THỊ XÃ", "THỊ TRẤN")
 # Lines that start the body after the subject (folded prefixes).
 BODY_STARTS = (
-    "CAN CU",
-    "THUC HIEN",
-    "KINH GUI",
-    "THEO DE NGHI",
-    "XET DE NGHI",
-    "NGAY 0",
-    "NGAY 1",
-    "NGAY 2",
-    "NGAY 3",
-    "NGAY 4",
-    "NGAY 5",
-    "NGAY 6",
-    "NGAY 7",
-    "NGAY 8",
+    "CAN CU", "THUC HIEN", "KINH GUI", "THEO DE NGHI", "XET DE NGHI", "DIEU 1", "CHUONG I",
+    "NGAY 0", "NGAY 1", "NGAY 2", "NGAY 3", "NGAY 4", "NGAY 5", "NGAY 6", "NGAY 7", "NGAY 8",
     "NGAY 9",
+)  # fmt: skip
+# "Số:", "Số :", "Số.", "Số2624" (glued to the number), and a law's "Luật số:".
+_NUMBER_LINE = re.compile(
+    r"^\W{0,3}(?:(?:Luật|Pháp lệnh|Nghị quyết)\s+)?S[ỐốOoÓóỒồỔổÔô0]\s*(?:[:;.]\s*|(?=\d))",
+    re.IGNORECASE,
 )
-SIGNING_PREFIXES = ("TM.", "KT.", "TL.", "Q.", "TUQ.")
-# A signing title printed alone (a chairman signing in his own name has no "TM." line).
-SIGNING_TITLES = ("CHU TICH", "PHO CHU TICH", "THU TUONG", "GIAM DOC", "BO TRUONG", "TRUONG BAN")
-
-_NUMBER_LINE = re.compile(r"^\W{0,3}S[ỐốOoÓóỒồỔổÔô0]\s*[:;.]\s*", re.IGNORECASE)
 _NUMBER_SYMBOL = re.compile(
     r"^(?P<number>[^\s/]{0,8}?)\s*/\s*(?:(?P<year>\d{4})\s*/\s*)?"
     # each part of the symbol ends where a word does: "UBNDTH - Nghệ An, ngày …" (the place on the
@@ -87,6 +64,12 @@ _NUMBER_SYMBOL = re.compile(
 _VV = r"V\s*[/|\\lI1]?\s*[VW]{1,2}"
 _SMUDGED_VV = re.compile(r"^V[^A-Z0-9\s]?[VWN]?[^A-Z0-9\s]?$")  # a folded token: "VN", "V#", "VW"
 _PARTY_NUMBER = re.compile(r"^(?P<number>\d{1,6})\s*-\s*(?P<symbol>[A-Z]{1,4}/[A-ZĐ0-9]+)")
+# The place-and-date line sits on the number's row, or at most this many rows below it.
+DATE_ROWS_BELOW_NUMBER = 2
+# A place name: a few capitalized words ("Hà Nội", "TP. Bắc Kạn", "Đắk Nông"), no digits.
+_PLACE = re.compile(r"^(?:TP\.?\s*|Tp\.?\s*)?[A-ZĐÀ-Ỹ][^\d,;:()]{0,40}$")
+# Titles a law or an ordinance shares its line with: "LUẬT VIỆC LÀM" (subject "VIỆC LÀM").
+_TITLE_WITH_SUBJECT = ("LUAT ", "PHAP LENH ")
 
 
 def extract_admin_document(
@@ -95,26 +78,31 @@ def extract_admin_document(
     """Header fields of an administrative document and findings for what could not be read."""
     page = pages[0]
     lines = page_lines(page)[:HEADER_LINES]
+    rows = header_rows(page.number, lines)
     fields: list[Field] = []
     findings: list[Finding] = []
-    number_line = next((i for i, ln in enumerate(lines) if _NUMBER_LINE.match(ln.text)), None)
+    number_row = next((i for i, r in enumerate(rows) if _NUMBER_LINE.match(r.text)), None)
 
     symbol_end = 0
-    if number_line is None:
+    if number_row is None:
         findings.append(_missing("number_symbol", "Không tìm thấy dòng “Số:” của văn bản"))
     else:
-        result = _number_symbol(lines[number_line])
+        result = _number_symbol(rows[number_row])
         if isinstance(result, Field):
             fields.append(result)
         elif result is not None:
             findings.append(result)
-        symbol_end = _symbol_end(lines[number_line])
+        symbol_end = _symbol_end(rows[number_row])
 
-    date_line = _date_line(lines)
-    if date_line is None:
+    dated = _date_line(page, rows, number_row)
+    annex = _annex_date(rows) if dated is None else None
+    if annex is not None:
+        fields.append(annex[0])
+        findings.append(annex[1])
+    elif dated is None:
         findings.append(_missing("issued_on", "Không tìm thấy dòng địa danh, ngày tháng năm"))
     else:
-        line, start = date_line
+        line, start = dated
         parsed = parse_date(line.text[start:])
         date_words = line.words_in(start, len(line.text))
         if parsed is not None:
@@ -136,16 +124,16 @@ def extract_admin_document(
                     f"dòng đọc được là “{line.text[start:].strip()}”, hãy nhập ngày từ bản scan",
                 )
             )
-        place = _place(
-            line, start, symbol_end if number_line is not None and lines[number_line] is line else 0
-        )
+        on_number_row = number_row is not None and rows[number_row] is line
+        place = _place(line, start, symbol_end if on_number_row else 0)
         if place is not None:
             fields.append(place)
 
-    issuer = _issuer(page, lines, number_line)
-    if issuer is not None:
-        fields.append(issuer)
-    else:
+    number_line = _line_of(lines, rows[number_row]) if number_row is not None else None
+    issuer, issuer_findings = issuer_fields(page, lines, number_line)
+    fields += issuer
+    findings += issuer_findings
+    if not any(f.name == "issuer" for f in issuer):
         findings.append(_missing("issuer", "Không xác định được cơ quan ban hành (góc trái)"))
 
     subject = _subject(page, lines, number_line, kind)
@@ -154,10 +142,37 @@ def extract_admin_document(
     else:
         findings.append(_missing("subject", "Không tìm thấy trích yếu (“Về việc …”, “V/v …”)"))
 
-    signer = _signer(pages[-1])
-    if signer is not None:
-        fields.append(signer)
+    signing, signing_findings = signing_fields(pages)
+    fields += signing
+    findings += signing_findings
     return fields, findings
+
+
+def header_rows(page: int, lines: list[Line]) -> list[Line]:
+    """The header's OCR lines with the lines printed on the same row joined, left to right
+    ("Hà Nội, ngày" and "tháng năm 2025" of a text layer that set the blanks apart)."""
+    rows: list[list[Word]] = []
+    boxes = []
+    for line in lines:
+        box = line.box
+        for i, other in enumerate(boxes):
+            overlap = min(box.bottom, other.bottom) - max(box.top, other.top)
+            if overlap > 0.5 * min(box.height, other.height) and (
+                box.left >= other.right or box.right <= other.left
+            ):
+                rows[i].extend(line.words)
+                boxes[i] = other.union(box)
+                break
+        else:
+            rows.append(list(line.words))
+            boxes.append(box)
+    return [make_line(page, sorted(r, key=lambda w: w.box.left)) for r in rows]
+
+
+def _line_of(lines: list[Line], row: Line) -> int | None:
+    """The index of the OCR line that holds `row`'s first word."""
+    first = row.words[0]
+    return next((i for i, ln in enumerate(lines) if first in ln.words), None)
 
 
 def _missing(name: str, message: str) -> Finding:
@@ -247,119 +262,72 @@ def _symbol_end(line: Line) -> int:
     return prefix.end() + (match.end() if match else 0)
 
 
-def _date_line(lines: list[Line]) -> tuple[Line, int] | None:
-    """The line holding "…, ngày … tháng … năm …" and where ", ngày" starts in it."""
-    for line in lines:
-        folded = fold(line.text)
-        if "THANG" in folded and "NAM" in folded:
-            m = re.search(r"ng[aà]y", line.text, re.IGNORECASE)
-            if m and re.search(r"n[aă]m\s*\d{4}", line.text, re.IGNORECASE):
+def _date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple[Line, int] | None:
+    """The place-and-date row of the header and where its "ngày" starts: on the number's row or
+    just below it (above the body), with a place before "ngày" or in the right column. A date
+    the body cites is never taken (its line is not in this window, or begins "Căn cứ …")."""
+    if number_row is not None:
+        last = min(len(rows), number_row + DATE_ROWS_BELOW_NUMBER + 1)
+        window = range(max(0, number_row - 1), last)
+    else:  # no number line: the rows under the motto, before the title
+        motto = next((i for i, r in enumerate(rows) if MOTTO[:8] in fold(r.text)), None)
+        if motto is None:
+            return None
+        window = range(motto, min(len(rows), motto + 4))
+    for i in window:
+        line = rows[i]
+        if fold(line.text).startswith(BODY_STARTS):
+            break
+        for m in re.finditer(r"ng[aàáạảã]y", line.text, re.IGNORECASE):
+            tail = fold(line.text[m.start() :])
+            if "THANG" not in tail or not re.search(r"NAM\s*\d{4}", tail):
+                continue
+            head = line.text[: m.start()].rstrip(" ,")
+            after_symbol = _symbol_end(line) if i == number_row else 0
+            place = head[after_symbol:].strip(" ,.-—") if len(head) > after_symbol else ""
+            in_right_column = line.words_in(m.start(), m.end())[0].box.left > page.width * 0.4
+            if place or in_right_column:
                 return line, m.start()
     return None
 
 
+# "(Ban hành kèm theo Quyết định số 4618 /QĐ-ĐHQGHN, ngày 07/10/2024 của …)": a regulation issued
+# as a decision's annex has no place-and-date line of its own; the decision's date is its date.
+_ANNEX = re.compile(r"^\(\s*BAN HANH KEM THEO\b")
+
+
+def _annex_date(rows: list[Line]) -> tuple[Field, Finding] | None:
+    """The date an annex's "Ban hành kèm theo …" line gives, for a steward to confirm."""
+    for row in rows:
+        if fold(row.text).startswith(BODY_STARTS):
+            return None
+        if not _ANNEX.match(fold(row.text)):
+            continue
+        parsed = parse_date(re.sub(r"\s*/\s*", "/", row.text))
+        if parsed is None:
+            return None
+        field = make_field("issued_on", parsed.iso, row.text, row.words, page=row.page)
+        note = Finding(
+            "issued_on.from_annex_line",
+            Severity.INFO,
+            "Văn bản ban hành kèm theo một văn bản khác, không có dòng địa danh, ngày tháng: "
+            f"ngày lấy từ dòng “{row.text.strip()}”, hãy kiểm tra",
+            "issued_on",
+        )
+        return replace(field, confidence=needs_review(field.confidence)), note
+    return None
+
+
 def _place(line: Line, date_start: int, after: int) -> Field | None:
-    """The place name before ", ngày" (text of the number column on the same line removed)."""
+    """The place name before ", ngày" (text of the number column on the same line removed); only
+    a place-like name (a few words, a capital, no digits)."""
     head = line.text[after:date_start].rstrip(" ,.")
     head = re.sub(r"^[^\wÀ-ỹ]+", "", head)
-    if not head:
+    if not head or not _PLACE.match(head):
         return None
     offset = line.text.index(head, after)
     words = line.words_in(offset, offset + len(head))
     return make_field("place", nfc(head), head, words, page=line.page, kind="text")
-
-
-def _issuer(page: PageText, lines: list[Line], number_line: int | None) -> Field | None:
-    """Left-column lines from the national-motto row down to the number line."""
-    top_line = next(
-        (i for i, ln in enumerate(lines) if fuzzy_find(QUOC_HIEU, fold(ln.text), 0.75)), None
-    )
-    if top_line is None or number_line is None or number_line <= top_line:
-        return None
-    first_top = lines[top_line].box.top - lines[top_line].box.height
-    stop = lines[number_line].box.top
-    column_limit = page.width * 0.45
-    words = [
-        w
-        for ln in lines[:number_line]
-        for w in ln.words
-        if w.box.left + w.box.width / 2 < column_limit
-        and w.box.top >= first_top
-        and w.box.bottom <= stop + 2
-        and re.search(r"\w", w.text)
-    ]
-    if not words:
-        return None
-    rows: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.box.top, w.box.left)):
-        if rows and abs(rows[-1][0].box.top - w.box.top) < 0.6 * max(1, w.box.height):
-            rows[-1].append(w)
-        else:
-            rows.append([w])
-    texts = [" ".join(w.text for w in sorted(r, key=lambda w: w.box.left)) for r in rows]
-    texts = [t for t in texts if not fuzzy_find(MOTTO, fold(t), 0.7)]
-    if not texts:
-        return None
-    raw = " / ".join(texts)
-    return make_field("issuer", issuer_name(texts), raw, words, page=page.number, kind="text")
-
-
-def issuer_name(rows: list[str]) -> str:
-    """Printed header rows → a readable issuer: "UBND TỈNH QUẢNG NGÃI / BAN CHỈ ĐẠO 138" →
-    "Ban Chỉ đạo 138 tỉnh Quảng Ngãi" (the lower row issues; the upper one is its parent)."""
-    rows = [re.sub(r"\s+", " ", nfc(r)).strip(" -_—") for r in rows if r.strip(" -_—")]
-    rows = [_locality_marks(r) for r in rows]
-    if not rows:
-        return ""
-    body = rows[-1] if len(rows) > 1 and not _starts_with_locality(rows[-1]) else " ".join(rows)
-    if len(rows) > 1 and body == rows[-1] and not _locality(body):
-        parent_place = _locality(" ".join(rows[:-1]))
-        if parent_place:
-            body = f"{body} {parent_place}"
-    # The bodies' own names are fixed words: a misread mark in them is restored (the value's
-    # confidence still comes from the OCR of the words, so a doubtful reading is reviewed).
-    return restore_phrases(_sentence_case(body), ISSUER_PHRASES, keep_case=False)[0]
-
-
-def _starts_with_locality(text: str) -> bool:
-    folded = fold(text)
-    return any(folded.startswith(fold(w) + " ") for w in LOCALITY_WORDS)
-
-
-def _locality_marks(row: str) -> str:
-    """ "TÍNH QUẢNG NAM" → "TỈNH QUẢNG NAM": a locality word starting a header row, its marks
-    misread (the words are a closed list)."""
-    folded = fold(row)
-    for word in sorted(LOCALITY_WORDS, key=len, reverse=True):
-        if folded.startswith(fold(word) + " ") and not row.upper().startswith(word + " "):
-            return word + row[len(word) :]
-    return row
-
-
-def _locality(text: str) -> str | None:
-    upper = text.upper()
-    for word in LOCALITY_WORDS:
-        idx = upper.find(word + " ")
-        if idx >= 0:
-            return text[idx:]
-    return None
-
-
-def _sentence_case(text: str) -> str:
-    words = []
-    for token in text.split():
-        words.append(ISSUER_ABBREVIATIONS.get(token.upper(), token))
-    text = " ".join(words)
-    lowered = text[:1].upper() + text[1:].lower()
-    for upper, proper in ISSUER_PROPER.items():
-        lowered = re.sub(upper, proper, lowered, flags=re.IGNORECASE)
-
-    # Place names after a locality word keep capitals: "tỉnh Quảng Ngãi".
-    def capitalize_place(m: re.Match[str]) -> str:
-        return m.group(1) + " ".join(p[:1].upper() + p[1:] for p in m.group(2).split())
-
-    pattern = r"((?:tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường) )([^,;/]+)"
-    return re.sub(pattern, capitalize_place, lowered)
 
 
 def _subject(
@@ -380,20 +348,24 @@ def _subject(
             start = number_line + 1
     if start is not None:
         return _collect_subject(page, lines, start, left_column=True)
-    title = next(
-        (
-            i
-            for i, ln in enumerate(lines)
-            if any(
-                similarity(re.sub(r"[^A-Z ]", "", fold(ln.text)).strip(), t) >= 0.85
-                for t in ADMIN_KINDS
-            )
-        ),
-        None,
-    )
-    if title is None or title + 1 >= len(lines):
-        return None
-    return _collect_subject(page, lines, title + 1, left_column=False)
+    for i, ln in enumerate(lines):
+        for part in column_parts(ln):  # a title shares its row with a stamp at times
+            bare = re.sub(r"[^A-Z ]", "", fold(part.text)).strip()
+            if any(similarity(bare, t) >= 0.85 for t in ADMIN_KINDS):
+                if i + 1 < len(lines):
+                    return _collect_subject(page, lines, i + 1, left_column=False)
+                return None
+            if bare.startswith(_TITLE_WITH_SUBJECT) and _mostly_upper(part.text):
+                # "LUẬT VIỆC LÀM": the law's name is its subject, on the title's line.
+                head = next(t for t in _TITLE_WITH_SUBJECT if bare.startswith(t))
+                words = list(part.words)[len(head.split()) :]
+                if words:
+                    sub = [make_line(ln.page, words), *lines[i + 1 :]]
+                    return _collect_subject(page, sub, 0, left_column=False)
+    return None
+
+
+MAX_SUBJECT_LINES = 8
 
 
 def _collect_subject(
@@ -402,26 +374,34 @@ def _collect_subject(
     chosen: list[Word] = []
     texts: list[str] = []
     previous: Line | None = None
+    first: Line | None = None
     upper_title = False
-    for line in lines[start : start + 5]:
+    ended = False  # the block ended on a sign (a gap, the body), not on the line limit
+    debris = False  # words of a stamp were cut from a line's ends
+    for line in lines[start : start + MAX_SUBJECT_LINES]:
         words = list(line.words)
         if left_column:
             words = [w for w in words if w.box.left + w.box.width / 2 < page.width * 0.5]
-            if not words:
-                continue
+        else:
+            kept = _without_stamp_debris(words)
+            debris = debris or len(kept) < len(words)
+            words = kept
+        if not words:
+            continue
         sub = make_line(line.page, words)
         folded = fold(sub.text)
+        if first is not None and not left_column and _off_centre(sub, first, page):
+            continue  # a stamp's lines in the margin, beside the centred block
         if previous is not None and (
             folded.startswith(BODY_STARTS)
             or (_mostly_upper(sub.text) and not upper_title)
             or sub.box.top - previous.box.bottom > 1.5 * previous.box.height
             # body paragraphs run the full width; the subject block is narrower and centered
             or (sub.box.width > 1.6 * previous.box.width and sub.box.width > 0.6 * page.width)
-            # a line running most of the page's width is body text (the trích yếu is a centered
-            # block, well inside the margins)
-            or sub.box.width > 0.7 * page.width
         ):
+            ended = True
             break
+        first = first or sub
         if previous is None:
             upper_title = _mostly_upper(sub.text)
         if not chosen and _SMUDGED_VV.match(fold(words[0].text)):
@@ -445,7 +425,29 @@ def _collect_subject(
     value = re.sub(r"\s+", " ", raw).strip(" .;")
     # The subject is what follows "Về việc" / "V/v" (a thông báo prints it without a prefix).
     value = re.sub(rf"^(?:{_VV}|V[eề]\s+vi[eệ]c)\s*[:.]?\s*", "", value, flags=re.IGNORECASE)
-    return make_field("subject", value, raw, chosen, page=page.number, kind="text")
+    field = make_field("subject", value, raw, chosen, page=page.number, kind="text")
+    if debris or (not ended and start + MAX_SUBJECT_LINES < len(lines)):
+        # No gap, rule or body line closed the block (it may have run into the body), or words
+        # were cut as a stamp's debris (one may have been the subject's): a steward looks.
+        field = replace(field, confidence=needs_review(field.confidence))
+    return field
+
+
+def _without_stamp_debris(words: list[Word]) -> list[Word]:
+    """A centred line's words without the OCR debris of a stamp at its ends (words read at
+    under 0.5: "CS NGTUBN TƯ … quy định các danh mục …")."""
+    while words and words[0].confidence < 0.5:
+        words = words[1:]
+    while words and words[-1].confidence < 0.5:
+        words = words[:-1]
+    return words
+
+
+def _off_centre(line: Line, first: Line, page: PageText) -> bool:
+    """A line whose centre is far from the block's first line's (a centred block's lines share
+    one centre)."""
+    centre = (first.box.left + first.box.right) / 2
+    return abs((line.box.left + line.box.right) / 2 - centre) > 0.2 * page.width
 
 
 def _mostly_upper(text: str) -> bool:
@@ -453,35 +455,31 @@ def _mostly_upper(text: str) -> bool:
     return len(letters) >= 6 and sum(ch.isupper() for ch in letters) / len(letters) > 0.8
 
 
-def _signer(page: PageText) -> Field | None:
-    """The name under the signing block (TM./KT./TL. … then the title, the signature, the name).
-    The block sits in the right column and often shares OCR lines with "Nơi nhận:" on the left."""
-    lines = page_lines(page)
-    block: tuple[int, Line] | None = None
-    for i, line in enumerate(lines):
-        for part in column_parts(line):
-            if part.box.left < page.width * 0.4:
-                continue
-            if part.text.upper().startswith(SIGNING_PREFIXES) or fold(part.text) in SIGNING_TITLES:
-                block = block or (i, part)
-    if block is None:
-        return None
-    return name_below(lines, block[0], block[1].box, max_lines=12)
-
-
-# Issuing bodies whose name is the body plus the locality it serves (the rest, e.g. "Ban Chỉ đạo
-# 138", carry words no list holds, so no agreement can vouch for them).
-LOCAL_BODIES = frozenset(
-    {"Ủy ban nhân dân", "Hội đồng nhân dân", *(f"Sở {d}" for d in DEPARTMENTS)}
+# Local bodies a place of issue can vouch for: a people's committee or council of a province
+# (its own name), or a department under one (its parent's).
+_LOCAL_ISSUER = re.compile(
+    r"^(?:Ủy ban nhân dân|Hội đồng nhân dân) (?:tỉnh|thành phố) (?P<place>.+)$"
 )
 
 
-def place_agrees_with_issuer(place: str, issuer: str) -> bool:
-    """True when the place of issue is a province (by the closed list) and the issuer is a local
-    body of that same province ("Quảng Ngãi" / "Ủy ban nhân dân tỉnh Quảng Ngãi"): the two are
-    read from different parts of the page, so agreeing on one listed name vouches for both."""
-    match = _issuer_locality.match(issuer)
-    if match is None or match.group("body") not in LOCAL_BODIES:
+def place_agrees_with_issuer(place: str, issuer: str, parent: str | None = None) -> bool:
+    """True when the place of issue is a province (by the closed list) and the issuer is a listed
+    local body of that same province ("Quảng Ngãi" / "Ủy ban nhân dân tỉnh Quảng Ngãi"), or a
+    listed department under that province's people's committee: the two are read from
+    different parts of the page, so agreeing on one listed name vouches for both."""
+    listed = match_body(issuer)
+    if listed.how != "listed" or listed.name != issuer:
+        return False
+    body = issuer
+    if parent is not None:
+        if not issuer.startswith("Sở "):
+            return False
+        parent_match = match_body(parent)
+        if parent_match.how != "listed":
+            return False
+        body = parent_match.name
+    match = _LOCAL_ISSUER.match(body)
+    if match is None:
         return False
     province = match_province(place, threshold=1.0)
     return (
@@ -492,17 +490,19 @@ def place_agrees_with_issuer(place: str, issuer: str) -> bool:
     )
 
 
-_issuer_locality = re.compile(r"^(?P<body>.+?) (?:tỉnh|thành phố) (?P<place>[^,;/]+)$")
-
-
 # The header fields Decree 30/2020 fixes, each read from its own part of the page.
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("number_symbol", kind="number_symbol", vi="Số, ký hiệu"),
     FieldSpec("issued_on", kind="date", vi="Ngày ban hành"),
     FieldSpec("place", vi="Địa danh"),
     FieldSpec("issuer", vi="Cơ quan ban hành", slot=Role.ISSUER.value, attribute="name"),
+    # The upper line of a two-line issuing block: the body the issuer belongs to (Decree 30/2020,
+    # Phụ lục I: "tên cơ quan, tổ chức chủ quản trực tiếp").
+    FieldSpec("issuer_parent", vi="Cơ quan chủ quản", required=False),
     FieldSpec("subject", vi="Trích yếu"),
     FieldSpec("signer", kind="name", vi="Người ký", required=False),
+    # "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH": the signing authority's lines.
+    FieldSpec("signer_title", vi="Quyền hạn, chức vụ người ký", required=False),
 )
 
 
@@ -526,7 +526,12 @@ DECLARATION = DocumentType(
     fields=FIELDS,
     slots=(Slot(Role.ISSUER, SubjectKind.ORGANIZATION),),
     extract=extract,
-    cues=(Cue(((QUOC_HIEU,), ("SO:", "SO :")), prior=0.9),),
+    cues=(
+        Cue(((QUOC_HIEU,), ("SO:", "SO :")), prior=0.9),
+        # A page whose national motto's first line was cropped away still has its second line,
+        # its number and its title.
+        Cue(((MOTTO,), ("SO:", "SO :"), TITLE_ANCHORS), prior=0.6),
+    ),
     classify_attributes=admin_kind,
     attribute_labels={"kind": KIND_LABELS},
     valid_from=("issued_on",),

@@ -94,16 +94,20 @@ _SERIAL = re.compile(r"^\W*([A-Z]{2})\s?(\d{6}|\d{8})\W*$")
 
 
 def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult:
-    page = pages[0]
-    lines = page_lines(page)
+    """The certificate's fields from whichever of its pages holds each part: a photographed
+    section II (parcel, date line, signature) is often a page of its own."""
     fields: dict[str, Field] = {}
     findings: list[Finding] = []
-    owners = section(lines, OWNERS_START, PARCEL_START)
+    read = [(page, page_lines(page)) for page in pages]
+    owner_page, owners = next(
+        ((p, o) for p, ln in read if (o := section(ln, OWNERS_START, PARCEL_START))),
+        (pages[0], []),
+    )
     starts = [i for i, ln in enumerate(owners) if re.match(r"^(ONG|BA)\s*[:;.]", ln.folded)]
     ends = [*starts[1:], len(owners)]
     blocks = [owners[a:b] for a, b in zip(starts, ends, strict=False)]
     for specs, block in zip((OWNER, CO_OWNER), blocks, strict=False):
-        found = extract_labelled(page, specs, block)
+        found = extract_labelled(owner_page, specs, block)
         fields.update(found)
     if not blocks:
         findings.append(missing_finding("owner_full_name", "Người sử dụng đất", WHERE))
@@ -111,8 +115,11 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
         findings += missing_findings(OWNER, fields, WHERE)
     if len(blocks) > 1 and "owner_address" not in fields and "co_owner_address" in fields:
         fields["owner_address"] = replace(fields.pop("co_owner_address"), name="owner_address")
-    parcel = section(lines, PARCEL_START, PARCEL_END) or lines
-    found = extract_labelled(page, PARCEL, parcel)
+    parcel_page, parcel = next(
+        ((p, sec) for p, ln in read if (sec := section(ln, PARCEL_START, PARCEL_END))),
+        (pages[0], read[0][1]),
+    )
+    found = extract_labelled(parcel_page, PARCEL, parcel)
     for name in ("land_type", "usage_form", "usage_term", "origin"):
         if name in found:
             value, restored = restore_phrases(found[name].value, LEGAL_PHRASES)
@@ -120,28 +127,51 @@ def extract(pages: Sequence[PageText], attributes: dict[str, str]) -> TypeResult
                 found[name] = replace(
                     found[name], value=value, confidence=round(found[name].confidence * 0.75, 4)
                 )
+    coded = _parcel_code(parcel)
+    if coded is not None:
+        found["parcel_number"] = coded
     fields.update(found)
     findings += missing_findings(PARCEL, found, WHERE)
-    found = extract_labelled(page, REGISTER, lines)
+    found = {}
+    for page, lines in read:
+        for name, field in extract_labelled(page, REGISTER, lines).items():
+            found.setdefault(name, field)
     fields.update(found)
     findings += missing_findings(REGISTER, found, WHERE)
     if "serial_number" not in fields:
-        serial = _printed_serial(lines)
+        serial = next((s for _, ln in read if (s := _printed_serial(ln)) is not None), None)
         if serial is not None:
             fields["serial_number"] = serial
         else:
             findings.append(missing_finding("serial_number", "Số phát hành (số seri)", WHERE))
-    dated = _date_line(lines)
-    if dated is None:
+    dated = next((d for _, ln in read if (d := _date_line(ln)) is not None), None)
+    if dated is None or "issue_date" not in dated:
         findings.append(
             missing_finding("issue_date", "Ngày cấp (dòng địa danh, ngày tháng năm)", WHERE)
         )
-    else:
+    if dated is not None:
         fields.update(dated)
-    signer = signer_below(lines, SIGNING, skip=3)
+    signer = next(
+        (s for _, ln in reversed(read) if (s := signer_below(ln, SIGNING, skip=3)) is not None),
+        None,
+    )
     if signer is not None:
         fields["signer"] = signer
     return TypeResult(list(fields.values()), findings)
+
+
+# An apartment building's parcel is named by a code, not a number: "Thửa đất số: CT8" (OCR
+# glues "đấtsố"). Letters and digits only, so the folded line holds the code as printed.
+_PARCEL_CODE = re.compile(r"THUA\s*DAT\s*SO\s*[:.]?\s*([A-Z]{1,3}\d{1,4}[A-Z]?)\b")
+
+
+def _parcel_code(lines: list[Line]) -> Field | None:
+    for line in lines:
+        m = _PARCEL_CODE.search(line.folded)
+        if m is not None:
+            words = [w for w in line.words if m.group(1) in w.text]
+            return make_field("parcel_number", m.group(1), line.text, words, page=line.page)
+    return None
 
 
 def _printed_serial(lines: list[Line]) -> Field | None:
@@ -161,13 +191,13 @@ def _date_line(lines: list[Line]) -> dict[str, Field] | None:
         if m is None or "THANG" not in line.folded:
             continue
         parsed = parse_date(line.text[m.start() :])
-        if parsed is None:
-            continue
         out = {}
-        start = m.start() + parsed.start
-        words = line.words_in(start, m.start() + parsed.end)
-        out["issue_date"] = make_field("issue_date", parsed.iso, line.text[m.start() :], words,
-                                       page=line.page, repaired=parsed.repaired)  # fmt: skip
+        if parsed is not None:  # a handwritten day and month may be unreadable: the place stays
+            start = m.start() + parsed.start
+            words = line.words_in(start, m.start() + parsed.end)
+            out["issue_date"] = make_field("issue_date", parsed.iso, line.text[m.start() :],
+                                           words, page=line.page,
+                                           repaired=parsed.repaired)  # fmt: skip
         head = clean_text(line.text[: m.start()])
         if head:
             out["place"] = make_field("place", head, head, line.words_in(0, m.start()),

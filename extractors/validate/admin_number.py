@@ -12,6 +12,9 @@ from extractors.text import fold
 ADMIN_PATTERN = re.compile(r"^(\d{1,6})/([A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9&.][A-Za-zĐđ0-9&.]*)+)$")
 # Legal normative document, with the year: 45/2026/NĐ-CP, 02/2007/NQ-HĐND.
 NORMATIVE_PATTERN = re.compile(r"^(\d{1,6})/(\d{4})/([A-ZĐ][A-Za-zĐđ]*-[A-ZĐ0-9][A-Za-zĐđ0-9]*)$")
+# A law or an ordinance of the National Assembly (Law 80/2015, Art. 8): 74/2025/QH15,
+# 02/2022/UBTVQH15.
+LAW_PATTERN = re.compile(r"^(\d{1,6})/(\d{4})/(?:QH|UBTVQH)\d{1,2}$")
 # Party documents: 36-HD/VPTW.
 PARTY_PATTERN = re.compile(r"^(\d{1,6})-([A-Z]{1,4})/([A-ZĐ0-9]+)$")
 
@@ -21,6 +24,8 @@ def validate_number_symbol(value: str, kind: str | None) -> list[Finding]:
     field = "number_symbol"
     admin = ADMIN_PATTERN.match(value)
     normative = NORMATIVE_PATTERN.match(value)
+    if LAW_PATTERN.match(value):
+        return []
     if not (admin or normative or PARTY_PATTERN.match(value)):
         return [
             Finding(
