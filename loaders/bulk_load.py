@@ -55,7 +55,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from extractors.records import Box, Extraction, Severity, SubjectKind, SubjectRef
-from loaders.db import translate_db_errors
+from loaders.db import drop_quoted_values, translate_db_errors
 from loaders.derived import comparable_text, parse_date, refresh_derived
 from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
 from loaders.journal import primary_of
@@ -1017,6 +1017,7 @@ def _wrapped(statement: str, exc: Exception) -> BaseException:
     may hold personal data."""
     import psycopg
 
+    drop_quoted_values(exc)  # a COPY's CONTEXT line quotes the row it failed on
     return cast(
         BaseException,
         DBAPIError.instance(statement, None, exc, psycopg.Error, hide_parameters=True),

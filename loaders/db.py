@@ -109,11 +109,18 @@ def _drop_quoted_values(context: Any) -> None:
     failed: the constraint, the column) and SQLAlchemy's own `[SQL: …]` line (placeholders only).
     The driver's diagnostics (`orig.diag`, `orig.sqlstate`) stay whole for code that needs them."""
     for error in (context.original_exception, context.sqlalchemy_exception):
-        if error is None or not error.args or not isinstance(error.args[0], str):
-            continue
-        first, *rest = error.args[0].split("\n")
-        kept = [line for line in rest if line.startswith(("[SQL:", "[SQL parameters"))]
-        error.args = ("\n".join([first, *kept]), *error.args[1:])
+        if error is not None:
+            drop_quoted_values(error)
+
+
+def drop_quoted_values(error: BaseException) -> None:
+    """`error`'s message without the lines a server adds under it (see `_drop_quoted_values`);
+    for errors raised outside SQLAlchemy's statements too (the bulk load's COPY)."""
+    if not error.args or not isinstance(error.args[0], str):
+        return
+    first, *rest = error.args[0].split("\n")
+    kept = [line for line in rest if line.startswith(("[SQL:", "[SQL parameters"))]
+    error.args = ("\n".join([first, *kept]), *error.args[1:])
 
 
 def _sqlite_engine(sa_url: Any) -> Engine:

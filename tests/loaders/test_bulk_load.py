@@ -465,3 +465,18 @@ def test_a_subject_a_concurrent_load_created_first_is_used(
             sa.select(AuditEntry).where(AuditEntry.document_id == result.document_id)
         ).one()
         assert entry.subject_public_id == subject.public_id
+
+
+def test_a_copy_error_carries_no_row_values() -> None:
+    """A COPY failure's message keeps what failed, never the row (PostgreSQL quotes it under
+    DETAIL and CONTEXT): the same cleaning as every statement SQLAlchemy runs (loaders.db)."""
+    import psycopg
+
+    failed = psycopg.errors.UniqueViolation(
+        'duplicate key value violates unique constraint "uq_subjects_kind_key"\n'
+        "DETAIL:  Key (kind, key)=(person, 001099012345) already exists.\n"
+        'CONTEXT:  COPY subjects, line 3: "person 001099012345 Nguyễn Văn An"'
+    )
+    wrapped = bulk_load._wrapped("COPY subjects FROM STDIN", failed)
+    assert "uq_subjects_kind_key" in str(wrapped)
+    assert "001099012345" not in str(wrapped) and "Nguyễn" not in str(wrapped)

@@ -254,3 +254,44 @@ def test_migration_0004_gives_a_co_owner_and_an_applicant_their_own_slots(
         )
     finally:
         engine.dispose()
+
+
+def test_migration_0007_fills_the_media_type_of_documents_loaded_without_one(
+    empty_url: str,
+) -> None:
+    engine = make_engine(empty_url)
+    try:
+        _migrate(engine, "0006_review_sessions")
+        with engine.begin() as conn:
+            for sha in ("a" * 64, "b" * 64):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO documents (sha256, doc_type, attributes, status, page_count, "
+                        "media_type, size, current_version, lock_version, created_at, "
+                        "updated_at) VALUES (:sha, 'id_card', '{}', 'verified', 1, '', 0, 1, 1, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"sha": sha},
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO batches (name, source, created_at) "
+                    "VALUES ('lo', 'inbox/lo', CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO batch_files (batch_id, sha256, original_name, size, media_type, "
+                    "manifest, status, stats, created_at, updated_at) VALUES (1, :sha, 'x.png', 4321, "
+                    "'image/png', '{}', 'loaded', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"sha": "a" * 64},
+            )
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text("SELECT sha256, media_type, size FROM documents ORDER BY sha256")
+            ).all()
+        assert [tuple(r) for r in rows] == [("a" * 64, "image/png", 4321), ("b" * 64, "", 0)]
+    finally:
+        engine.dispose()
