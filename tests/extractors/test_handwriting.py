@@ -26,7 +26,7 @@ VALUES = ("86", "16", "04", "464", "30", "2025", "7", "19", "12", "305", "28", "
 # bench/digits.py on the real crops (BENCHMARKS.md, "Handwritten digits"): the CNN reads 9 of 14
 # values exactly; the floor is what was measured (the model and the crops are fixed files).
 VALUES_FLOOR = 9
-TOUCHING_FLOOR = 5  # of 8 touching pairs read right (measured: 5)
+TOUCHING_FLOOR = 4  # of 8 touching pairs read right (measured: 4)
 
 
 def _held_out_font(size: int) -> ImageFont.FreeTypeFont:
@@ -98,7 +98,7 @@ def test_reads_digits_written_in_a_hand_it_never_trained_on() -> None:
     read = {value: reader.read_digits(_gap(value)) for value in VALUES}
     right = sum(read[v] == v for v in VALUES)
     print(read)
-    assert right >= len(VALUES) - 2, read  # measured: all but one or two (see BENCHMARKS.md)
+    assert right >= len(VALUES) - 1, read  # measured: all 14
 
 
 def test_print_fragments_at_the_ends_of_the_blank_are_not_read_as_digits() -> None:
@@ -106,7 +106,7 @@ def test_print_fragments_at_the_ends_of_the_blank_are_not_read_as_digits() -> No
     read = {value: reader.read_digits(_gap(value, context=True)) for value in VALUES}
     right = sum(read[v] == v for v in VALUES)
     print(read)
-    assert right >= len(VALUES) - 3, read
+    assert right >= len(VALUES) - 1, read  # measured: all 14
 
 
 def test_touching_digits_are_split_where_the_model_reads_two() -> None:
