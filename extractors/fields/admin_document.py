@@ -422,7 +422,8 @@ def _collect_subject(
     if not chosen:
         return None
     raw = " ".join(texts)
-    value = re.sub(r"\s+", " ", raw).strip(" .;")
+    # A rule or a stamp's edge read as "|", "_" at the block's end is no part of the subject.
+    value = re.sub(r"\s+", " ", raw).strip(" .;|_—-")
     # The subject is what follows "Về việc" / "V/v" (a thông báo prints it without a prefix).
     value = re.sub(rf"^(?:{_VV}|V[eề]\s+vi[eệ]c)\s*[:.]?\s*", "", value, flags=re.IGNORECASE)
     field = make_field("subject", value, raw, chosen, page=page.number, kind="text")

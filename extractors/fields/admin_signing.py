@@ -213,14 +213,12 @@ def _title_field(titles: list[Line], page: int) -> tuple[list[Field], list[Findi
 
 def _canonical_title(text: str) -> str | None:
     """A line that reads as one signing title, written as the title is ("G IÁM ĐÓ 0C" →
-    "GIÁM ĐỐC"); None for other lines (a "TM. …" line, a body's name)."""
+    "GIÁM ĐỐC", "BỘ TRƯỞNG, CHỦ NHIỆM" as it is); None for other lines (a "TM. …" line)."""
     folded = fold(text)
     if folded.startswith(PREFIXES):
         return None
     title = _title_of(folded)
-    if title is None or re.sub(r"[^A-Z ,]", "", folded).strip(" ,") == title:
-        return None
-    return TITLES[title]
+    return None if title is None else TITLES[title]
 
 
 def _clean_title(text: str) -> str:

@@ -238,3 +238,9 @@ def _word(text: str, left: int, top: int, line: int, block: int = 1) -> list[Wor
 def _page(rows: list[list[Word]], source: PageSource = PageSource.TEXT_LAYER) -> PageText:
     words = [w for row in rows for w in row]
     return PageText(1, 1654, 2339, source, tuple(words))
+
+
+def test_a_rule_read_as_a_bar_after_the_subject_is_no_part_of_it() -> None:
+    # cp-135-2020-nd: the rule under "Quy định về tuổi nghỉ hưu" came out as "|".
+    result = extracted("cp-135-2020-nd")
+    assert result.value("subject") == label("cp-135-2020-nd", "subject")
