@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
+from sqlalchemy.orm import Session
 
 from extractors import doctypes
 from extractors.document import extract
@@ -98,12 +99,12 @@ def retype_document(
         raise RetypeRefused(NOT_A_TYPE)
     with runtime.session() as session:
         document = open_locked(session, document_id, expected_lock_version)
-        sha256, before = document.sha256, document.doc_type
+        sha256, before, media_type = document.sha256, document.doc_type, document.media_type
         mark = erasure_mark(session, sha256)
         if mark == ERASED_ONLY:
             raise RetypeRefused(ERASED)
         _open(session, document_id, expected_lock_version)
-    cached = None if mark is not None else _from_cache(runtime, sha256, declared.code)
+    cached = None if mark is not None else _from_cache(runtime, sha256, declared.code, media_type)
     if cached is not None:
         extraction, fingerprint = cached
         with runtime.session() as session:
@@ -132,14 +133,16 @@ def retype_document(
     return result
 
 
-def _open(session: Any, document_id: int, expected_lock_version: int) -> Document:
+def _open(session: Session, document_id: int, expected_lock_version: int) -> Document:
     document = open_locked(session, document_id, expected_lock_version)
     if document.status == DocumentStatus.REJECTED:
         raise RetypeRefused(REJECTED)
     return document
 
 
-def _from_cache(runtime: Runtime, sha256: str, doc_type: str) -> tuple[Extraction, str] | None:
+def _from_cache(
+    runtime: Runtime, sha256: str, doc_type: str, media_type: str = ""
+) -> tuple[Extraction, str] | None:
     """The extraction of the cached pages as `doc_type`, with its options fingerprint; None
     when there are no cached pages."""
     try:
@@ -156,7 +159,7 @@ def _from_cache(runtime: Runtime, sha256: str, doc_type: str) -> tuple[Extractio
         pages,
         _page_images(runtime, sha256, len(pages)),
         get_engine(options.engine),
-        _signatures(runtime, sha256),
+        _signatures(runtime, sha256) if media_type in ("", "application/pdf") else [],
     )
     return extraction, options_fingerprint(options, doc_type)
 
@@ -195,7 +198,7 @@ def _redo(
     return RetypeResult(document_id, before, doc_type, redone.new_version, "redo")
 
 
-def _record(session: Any, document: Document, principal_id: int, result: RetypeResult) -> None:
+def _record(session: Session, document: Document, principal_id: int, result: RetypeResult) -> None:
     record_action(
         session,
         document,

@@ -1,7 +1,9 @@
-"""What a steward does on the document page: decide fields, accept or reject the document,
-answer identity questions; and what an admin undoes. Every action is a POST with the session's
-CSRF token and the `lock_version` the steward saw: a stale one re-renders the page with the fresh
-values and a clear message instead of overwriting someone else's work.
+"""What a steward does on the document page: decide fields (or accept the confident ones), add
+a field the machine missed, accept or reject the document, re-extract it as another type, answer
+identity questions; and what an admin undoes. Every action is a POST with the session's CSRF token
+and the `lock_version` the steward saw: a stale one shows the fresh values and a clear message
+instead of overwriting someone else's work. A plain form post gets a redirect or a page; a request
+from review.js gets JSON (`_perform`), so a decision costs a fragment, not a page load.
 """
 
 from __future__ import annotations
@@ -383,47 +385,6 @@ async def document_retype(
     if in_place:
         return JSONResponse({"location": target})
     return RedirectResponse(target, status_code=303)
-
-
-@router.post("/documents/{document_id}/later")
-async def document_later(request: Request, document_id: int, reviewer: CurrentReviewer) -> Response:
-    """Defer the document for this session (shortcut l): "next" skips it; the next one opens."""
-    form = await checked_form(request, reviewer)
-    filters = queue_filters.from_query(form.get("back", ""))
-    secret = secret_of(request)
-    where = trail.read(request, secret).defer(document_id)
-    runtime = get_runtime(request)
-    with runtime.session() as db:
-        found = next_in_queue(
-            db,
-            filters,
-            threshold=runtime.settings.review_threshold,
-            scopes=reviewer.scopes,
-            exclude=[document_id],
-            later=where.later,
-            seen=where.opened,
-        )
-    back = queue_filters.to_query(filters)
-    query = "msg=later" + (f"&{back}" if back else "")
-    target = f"/review/documents/{found}?{query}" if found else f"/review?{query}&empty=1"
-    response: Response = (
-        JSONResponse({"location": target})
-        if wants_json(request)
-        else RedirectResponse(target, status_code=303)
-    )
-    trail.write(request, response, secret, where)
-    return response
-
-
-@router.post("/later/clear")
-async def later_clear(request: Request, reviewer: CurrentReviewer) -> Response:
-    """Bring the deferred documents back into "next"."""
-    form = await checked_form(request, reviewer)
-    secret = secret_of(request)
-    back = queue_filters.to_query(queue_filters.from_query(form.get("back", "")))
-    response = RedirectResponse(f"/review?{back}".rstrip("?"), status_code=303)
-    trail.write(request, response, secret, trail.read(request, secret).undefer())
-    return response
 
 
 @router.post("/documents/{document_id}/reject")

@@ -1,4 +1,5 @@
-"""The queue page: what needs a steward, worst first, with counts by reason and filters."""
+"""The queue page (what needs a steward, worst first, with counts by reason and filters) and
+moving between documents: next, previous, later (`trail` keeps where the steward has been)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from loaders.review_queue import REASONS, next_in_queue, queue_choices, review_queue
 from sohoa.web.review import filters as queue_filters
 from sohoa.web.review import trail
-from sohoa.web.review.auth import Reviewer, current_reviewer, secret_of
-from sohoa.web.review.routing import ReviewRoute
+from sohoa.web.review.auth import Reviewer, checked_form, current_reviewer, secret_of
+from sohoa.web.review.routing import ReviewRoute, wants_json
 from sohoa.web.review.templating import render
 from sohoa.web.runtime import get_runtime
 
@@ -91,3 +92,44 @@ def previous_document(request: Request, reviewer: CurrentReviewer) -> Response:
     return RedirectResponse(
         f"/review/documents/{found}?via=previous" + (f"&{back}" if back else ""), status_code=303
     )
+
+
+@router.post("/documents/{document_id}/later")
+async def document_later(request: Request, document_id: int, reviewer: CurrentReviewer) -> Response:
+    """Defer the document for this session (shortcut l): "next" skips it; the next one opens."""
+    form = await checked_form(request, reviewer)
+    filters = queue_filters.from_query(form.get("back", ""))
+    secret = secret_of(request)
+    where = trail.read(request, secret).defer(document_id)
+    runtime = get_runtime(request)
+    with runtime.session() as db:
+        found = next_in_queue(
+            db,
+            filters,
+            threshold=runtime.settings.review_threshold,
+            scopes=reviewer.scopes,
+            exclude=[document_id],
+            later=where.later,
+            seen=where.opened,
+        )
+    back = queue_filters.to_query(filters)
+    query = "msg=later" + (f"&{back}" if back else "")
+    target = f"/review/documents/{found}?{query}" if found else f"/review?{query}&empty=1"
+    response: Response = (
+        JSONResponse({"location": target})
+        if wants_json(request)
+        else RedirectResponse(target, status_code=303)
+    )
+    trail.write(request, response, secret, where)
+    return response
+
+
+@router.post("/later/clear")
+async def later_clear(request: Request, reviewer: CurrentReviewer) -> Response:
+    """Bring the deferred documents back into "next"."""
+    form = await checked_form(request, reviewer)
+    secret = secret_of(request)
+    back = queue_filters.to_query(queue_filters.from_query(form.get("back", "")))
+    response = RedirectResponse(f"/review?{back}".rstrip("?"), status_code=303)
+    trail.write(request, response, secret, trail.read(request, secret).undefer())
+    return response
