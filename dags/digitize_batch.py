@@ -13,7 +13,7 @@ from typing import Any
 
 from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task
 
-from extractors import doctypes
+import extractors.doctypes as doctypes
 from sohoa.settings import get_settings
 
 settings = get_settings()
