@@ -1,0 +1,135 @@
+"""The real corpus's DEV half (tests/data/real/corpus, split "dev") through what the pipeline runs:
+read (clean-up, OCR or text layer) → extract → finish_extraction (second readings, signatures).
+
+Scored as `bench/accuracy.py` scores it (`bench.corpus`: values compared as a person compares
+them). The floors are what the dev half measured (BENCHMARKS.md, "Real corpus"), a little below;
+the test half is never read here. Cost: the dev half's OCR, about 45 pages (minutes on 2 cores),
+read once per session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from bench.corpus import (
+    ADMIN_HEADER,
+    Tally,
+    entries,
+    file_of,
+    same,
+    scored_fields,
+    straight_through,
+)
+from bench.corpus import Run as CorpusRun
+from extractors.confidence import REVIEW_THRESHOLD
+from extractors.document import extract
+from extractors.ocr.engine import OcrEngine
+from extractors.options import ReadOptions
+from extractors.reading import read_document
+from extractors.records import Extraction, PageSource
+from extractors.refine import finish_extraction
+from extractors.signatures import read_signatures
+
+TODAY = date(2026, 6, 1)
+# Measured on the dev half (31 documents) with extractor 0.6.0 (BENCHMARKS.md, "Real corpus"):
+# number 0.83, date 0.76, place 1.0, issuer 0.97, kind 1.0, subject 0.70, signer 0.62, parent
+# 0.89, signing title 0.69; floors a little below (OCR varies a little with load and versions).
+FIELD_FLOORS = {
+    "number_symbol": 0.80,
+    "issued_on": 0.72,
+    "place": 0.95,
+    "issuer": 0.92,
+    "kind": 0.95,
+    "subject": 0.66,
+    "signer": 0.55,
+    "issuer_parent": 0.75,
+    "signer_title": 0.62,
+}
+HEADER_FLOOR = 0.80  # measured 0.84 (170 of 202 header fields)
+AUTO_ACCEPT_FLOOR = 0.40  # header fields at or above the threshold, measured 0.45
+STRAIGHT_THROUGH_FLOOR = 6  # documents, measured 8 of 30
+LAND_FLOOR = 0.70  # the dev half's land certificate, measured 11 of 14 fields
+
+
+@pytest.fixture(scope="module")
+def dev_results(tesseract: OcrEngine) -> list[tuple[dict, Extraction]]:
+    return list(_run_dev(tesseract))
+
+
+def _run_dev(engine: OcrEngine) -> Iterator[tuple[dict, Extraction]]:
+    for entry in entries("dev"):
+        assert entry["split"] == "dev"
+        path = file_of(entry)
+        pages, images = [], {}
+        for page, image in read_document(path, ReadOptions(), engine):
+            pages.append(page)
+            if page.source is PageSource.OCR:
+                images[page.number] = image
+        hint = None if entry["doc_type"] == "admin_document" else entry["doc_type"]
+        result = extract(pages, sha256="0" * 64, hint=hint, today=TODAY)
+        result = finish_extraction(
+            result, pages, images, engine, read_signatures(path), today=TODAY
+        )
+        yield entry, result
+
+
+def _run(result: Extraction) -> CorpusRun:
+    return CorpusRun(
+        {f.name: (f.value, f.confidence) for f in result.fields},
+        result.attributes.get("kind"),
+        result.doc_type,
+    )
+
+
+@pytest.mark.slow
+def test_no_wrong_value_reaches_the_review_threshold(dev_results) -> None:
+    wrong = []
+    for entry, result in dev_results:
+        for name in scored_fields(entry):
+            field = result.field(name)
+            if field is None or field.confidence < REVIEW_THRESHOLD:
+                continue
+            if not same(name, field.value, entry["fields"][name]):
+                wrong.append(f"{entry['id']}.{name}: {field.value!r} @{field.confidence}")
+    assert wrong == []
+
+
+@pytest.mark.slow
+def test_administrative_header_fields_against_the_dev_labels(dev_results) -> None:
+    per_field: dict[str, Tally] = {}
+    header = Tally()
+    through = 0
+    admin = [(e, r) for e, r in dev_results if e["doc_type"] == "admin_document"]
+    for entry, result in admin:
+        assert result.doc_type == "admin_document", entry["id"]
+        run = _run(result)
+        for name in scored_fields(entry):
+            one = Tally()
+            one.add(name, run.value(name), entry["fields"][name])
+            per_field.setdefault(name, Tally()).merge(one)
+            if name in ADMIN_HEADER:
+                header.merge(one)
+        through += straight_through(entry, run)
+    rates = {name: round(t.right / t.total, 3) for name, t in per_field.items() if t.total}
+    print("dev half, exact by field:", rates, "header:", header.right, "/", header.total)
+    for name, floor in FIELD_FLOORS.items():
+        assert rates[name] >= floor, (name, rates[name])
+    assert header.right / header.total >= HEADER_FLOOR
+    # Accepting nothing is no answer: the issue asks for ≥ 30 % of header fields auto-accepted.
+    assert header.accepted / header.total >= AUTO_ACCEPT_FLOOR
+    assert through >= STRAIGHT_THROUGH_FLOOR
+
+
+@pytest.mark.slow
+def test_a_photographed_section_ii_page_gives_the_parcel(dev_results) -> None:
+    land = [(e, r) for e, r in dev_results if e["doc_type"] == "land_use_certificate"]
+    assert land, "the dev half holds a land certificate"
+    tally = Tally()
+    for entry, result in land:
+        run = _run(result)
+        for name in scored_fields(entry):
+            tally.add(name, run.value(name), entry["fields"][name])
+    assert tally.right / tally.total >= LAND_FLOOR
