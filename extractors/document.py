@@ -19,7 +19,7 @@ from extractors.declaration import DocumentType
 from extractors.fields.admin_document import place_agrees_with_issuer
 from extractors.fields.common import TypeResult
 from extractors.records import Extraction, Field, Finding, PageText, Severity
-from extractors.validate.admin_number import validate_number_symbol
+from extractors.validate.admin_number import symbol_issuer_findings, validate_number_symbol
 from extractors.validate.dates import validate_dates
 from extractors.validate.id_number import century_and_sex, validate_id_number
 from extractors.validate.mrz import printed_disagrees
@@ -127,6 +127,10 @@ def _validate(
         findings += validate_enterprise_code(fields["enterprise_code"].value)
     if declared.issuer_keyed and "number_symbol" in fields:
         findings += validate_number_symbol(fields["number_symbol"].value, attributes.get("kind"))
+        if "issuer" in fields:
+            findings += symbol_issuer_findings(
+                fields["number_symbol"].value, fields["issuer"].value
+            )
     findings += validate_addresses(fields)
     return findings
 

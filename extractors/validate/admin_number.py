@@ -71,3 +71,39 @@ def validate_number_symbol(value: str, kind: str | None) -> list[Finding]:
             )
         )
     return findings
+
+
+# Body codes a symbol names its issuer by (Decree 30/2020, Phụ lục III), and how the issuer's name
+# begins then (folded). A symbol naming one body while the header names another means one of the
+# two readings is wrong.
+ISSUER_CODES: dict[str, tuple[str, ...]] = {
+    "UBND": ("UY BAN NHAN DAN",),
+    "HDND": ("HOI DONG NHAN DAN",),
+    "CP": ("CHINH PHU",),
+    "TTG": ("THU TUONG CHINH PHU",),
+    "VPCP": ("VAN PHONG CHINH PHU",),
+    "QH": ("QUOC HOI",),
+    "UBTVQH": ("UY BAN THUONG VU QUOC HOI",),
+}
+
+
+def symbol_issuer_findings(value: str, issuer: str) -> list[Finding]:
+    """A warning on both fields when the symbol's body code names a different kind of body than
+    the issuing block ("…/QĐ-UBND" under "BỘ Y TẾ"); nothing when the code is not one of
+    `ISSUER_CODES` (a unit's or a school's own code proves nothing)."""
+    symbol = value.rsplit("/", 1)[-1]
+    codes = [re.sub(r"\d+$", "", fold(part)) for part in symbol.split("-")]
+    known = [c for c in codes if c in ISSUER_CODES]
+    if not known:
+        return []
+    name = fold(issuer)
+    if any(name.startswith(head) for c in known for head in ISSUER_CODES[c]):
+        return []
+    message = (
+        f"Ký hiệu “{symbol}” chỉ cơ quan ban hành khác với “{issuer}” đọc được ở góc trái: "
+        "hãy đối chiếu số, ký hiệu và cơ quan ban hành với bản scan"
+    )
+    return [
+        Finding("number_symbol.issuer_mismatch", Severity.WARNING, message, "number_symbol"),
+        Finding("issuer.symbol_mismatch", Severity.WARNING, message, "issuer"),
+    ]
