@@ -5,7 +5,8 @@ interface); OCR then reads the desk's texture, the interface's labels and lines 
 sheet is the largest bright, four-cornered region of the picture: it is found on a small copy
 (Otsu on a blurred grey image, the largest contour, its polygon approximated to four corners) and
 warped to an upright rectangle of the same resolution. A scan (the page fills the picture) and a
-picture where no clear four-cornered sheet stands out are left as they are.
+picture where no clear four-cornered sheet stands out (a region that is no rectangle seen at an
+angle: a desk photo's bright wedge) are left as they are.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ MIN_SHEET_SHARE = 0.3  # the sheet covers at least this share of the picture
 FILLS_PICTURE = 0.03
 # Corners the polygon approximation may drift by, as a share of the contour's perimeter.
 APPROX_SHARE = 0.02
+# What a sheet seen at an angle still looks like: opposite sides within this ratio, corners within
+# ~35° of square (|cos| ≤ 0.57), width / height between 0.5 and 2 (A4 is 0.71 or 1.41).
+SIDE_RATIO = 0.7
+MAX_CORNER_COSINE = 0.57
+MIN_ASPECT = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,9 +73,29 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     left = np.linalg.norm(corners[3] - corners[0])
     right = np.linalg.norm(corners[2] - corners[1])
     size = (round(max(top, bottom)), round(max(left, right)))
-    if min(size) < 100:
+    if min(size) < 100 or not _sheet_like(corners, (top, bottom, left, right)):
         return None
     return Sheet(corners, size)
+
+
+def _sheet_like(corners: np.ndarray, sides: tuple[float, float, float, float]) -> bool:
+    """A rectangle seen at an angle: opposite sides of comparable length, corners near square, a
+    page's proportions. A bright patch of a desk photo (a wedge, a blob) is none of these."""
+    top, bottom, left, right = sides
+    if min(top, bottom) < SIDE_RATIO * max(top, bottom):
+        return False
+    if min(left, right) < SIDE_RATIO * max(left, right):
+        return False
+    aspect = max(top, bottom) / max(left, right)
+    if not MIN_ASPECT <= aspect <= 1 / MIN_ASPECT:
+        return False
+    for i in range(4):
+        a, b, c = corners[i - 1], corners[i], corners[(i + 1) % 4]
+        u, v = a - b, c - b
+        cosine = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v) + 1e-9))
+        if abs(cosine) > MAX_CORNER_COSINE:
+            return False
+    return True
 
 
 def _ordered(points: np.ndarray) -> np.ndarray:

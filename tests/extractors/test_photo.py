@@ -86,3 +86,13 @@ def test_a_grey_scan_has_no_red_ink() -> None:
     image = Image.new("L", (100, 100), 200)
     gray, found = without_red_ink(image)
     assert not found and gray.shape == (100, 100)
+
+
+def test_a_bright_wedge_of_a_desk_photo_is_no_sheet(tmp_path) -> None:
+    # The bad-input desk photo (colourful blobs, no writing): its brightest region is a wedge; read
+    # as a sheet and unwarped, OCR found "words" in it and it was loaded as a document.
+    from tests.reliability.badfiles import photo_not_a_document
+
+    photo = Image.open(photo_not_a_document(tmp_path / "desk.jpg"))
+    assert find_sheet(np.asarray(photo.convert("L"))) is None
+    assert "sheet found and unwarped" not in prepare_for_ocr(photo, ReadOptions()).notes
