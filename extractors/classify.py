@@ -1,5 +1,5 @@
 """Which kind of document a file is, from the printed label anchors each type declares (its
-`cues`, `extractors.declaration.Cue`; DOMAIN.md §5).
+`cues`, `extractors.declaration.Cue`; docs/DOMAIN.md §5).
 
 Anchors are compared on the folded text (no diacritics, upper case), with a fuzzy ratio, because OCR
 drops and swaps Vietnamese marks ("QUYÉT ĐỊNH", "CHÍ THỊ"). A type may also declare a decisive cue

@@ -34,8 +34,8 @@ from collections.abc import Sequence
 
 from extractors.records import Word
 
-# The one review threshold (DESIGN.md, "Verified"): a value at or above it should be right; below
-# it a steward looks. `SOHOA_AUTO_VERIFY` only decides whether values at or above it verify
+# The one review threshold (docs/DESIGN.md, "Verified"): a value at or above it should be right;
+# below it a steward looks. `SOHOA_AUTO_VERIFY` only decides whether values at or above it verify
 # without a person; nothing moves it. Calibrated on the real dev half (BENCHMARKS.md).
 REVIEW_THRESHOLD = 0.9
 # Caps that exist to send a value to a steward whatever its scores: derived from the threshold, so

@@ -1,5 +1,5 @@
 """The machine-readable zone of Vietnamese ID cards: ICAO 9303 TD1, three lines of 30 characters
-(DOMAIN.md §5.2).
+(docs/DOMAIN.md §5.2).
 
     L1  IDVNM + document number (the last 9 digits of the personal ID) + check digit
         + optional data: the full 12-digit personal ID, then "<" fillers
@@ -250,7 +250,7 @@ def _all_checks_hold(lines: tuple[str, str]) -> bool:
         check_digit(composite) == l2[29]
         and personal_id.isdigit()
         and personal_id.endswith(l1[5:14])
-        # The ID's 5th–6th digits are the birth year (DOMAIN.md §2), and dates are dates.
+        # The ID's 5th–6th digits are the birth year (docs/DOMAIN.md §2), and dates are dates.
         and personal_id[4:6] == l2[0:2]
         and _yymmdd(l2[0:6], 2000) is not None
         and (l2[8:14] == "<<<<<<" or _yymmdd(l2[8:14], 2000) is not None)

@@ -3,7 +3,7 @@
 Everything is an immutable dataclass that round-trips through plain JSON (`to_dict` / `from_dict`),
 because results are cached in the object store (`derived/<sha256>/…`) and re-read by the load step.
 
-Conventions (DESIGN.md, "Settled details"):
+Conventions (docs/DESIGN.md, "Settled details"):
 - text is NFC; dates are ISO 8601 strings; sex is ``male`` | ``female``;
 - confidence is a float from 0 to 1;
 - a box is in pixels of the page image stored at ``derived/<sha256>/pages/<n>.png``;
@@ -32,8 +32,8 @@ class Severity(StrEnum):
 
 
 class Role(StrEnum):
-    """How a subject figures in a document (DESIGN.md, "Documents and subjects"). Each subject a
-    document names fills its own slot: a land certificate's second owner is `co_owner`."""
+    """How a subject figures in a document (docs/DESIGN.md, "Documents and subjects"). Each subject
+    a document names fills its own slot: a land certificate's second owner is `co_owner`."""
 
     HOLDER = "holder"
     CHILD = "child"
@@ -259,7 +259,7 @@ class SubjectRef:
 class Extraction:
     """What one file yields: its type, its fields, the findings, the subjects it names.
 
-    One file is one document (DESIGN.md). `attributes` holds the type's qualifiers:
+    One file is one document (docs/DESIGN.md). `attributes` holds the type's qualifiers:
     ``variant`` (cccd_chip | can_cuoc_2024) and ``side`` (front | back) for ID cards,
     ``kind`` (quyet_dinh | chi_thi | thong_bao | cong_van | …) for administrative documents.
     """

@@ -21,7 +21,7 @@ so id order is commit order and `txid` is empty; the position is then `(0, id)`.
 The position is two integers from the database itself, so a cursor survives restarts of both the
 server and the reader.
 
-Events of erased subjects carry no date (DESIGN.md, "Erasure is sticky"; issue 14): a date of
+Events of erased subjects carry no date (docs/DESIGN.md, "Erasure is sticky"; issue 14): a date of
 their document may be derived from them — a CCCD expires on the holder's birthday — so their
 payload dates are handed out as null, and their `document.expired` events, whose time is that
 date, are not handed out at all. Erasure also scrubs the stored payloads

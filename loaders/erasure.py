@@ -1,8 +1,8 @@
 """Erasing a person's data from the warehouse (Decree 13/2023/NĐ-CP on personal data protection).
 
-DESIGN.md ("Warehouse rules"): erasure replaces the values with a tombstone; audit entries refer to
-subjects by an opaque id, so they survive it. What `erase_subject` does, in the caller's single
-transaction (it flushes; the caller commits, so a failure leaves nothing half-erased):
+docs/DESIGN.md ("Warehouse rules"): erasure replaces the values with a tombstone; audit entries
+refer to subjects by an opaque id, so they survive it. What `erase_subject` does, in the caller's
+single transaction (it flushes; the caller commits, so a failure leaves nothing half-erased):
 
 - **The subject** keeps its row and `public_id` (audit entries and the change feed point at it), and
   loses everything personal: `key` becomes NULL (the unique constraint allows many NULLs; a number
@@ -740,7 +740,7 @@ def _erasure_mark_query() -> Any:
 @translate_db_errors()
 def erasure_marks(session: Session, sha256s: Iterable[str] | None = None) -> dict[str, str]:
     """The files among `sha256s` (all of them when None) that an erasure touched, sha256 →
-    `ERASED_ONLY` or `SHARED_WITH_ERASED` (DESIGN.md, "Erasure is sticky"). A file not in the
+    `ERASED_ONLY` or `SHARED_WITH_ERASED` (docs/DESIGN.md, "Erasure is sticky"). A file not in the
     answer was never touched; a rescan with new bytes is a new file, so it is never in it."""
     query = _erasure_mark_query()
     if sha256s is None:

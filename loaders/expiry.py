@@ -1,9 +1,9 @@
 """The daily validity job: tell downstream systems which verified documents expired.
 
-Validity is a date question (DESIGN.md): reuse queries already filter by the date asked, so nothing
-is flipped or removed here. Downstream systems that *copied* a document still need to hear that it
-ran out, so this writes one `document.expired` event to the change feed per verified document
-whose `valid_to` is before `today`.
+Validity is a date question (docs/DESIGN.md): reuse queries already filter by the date asked, so
+nothing is flipped or removed here. Downstream systems that *copied* a document still need to hear
+that it ran out, so this writes one `document.expired` event to the change feed per verified
+document whose `valid_to` is before `today`.
 
 Idempotent: a document gets one expired event per `valid_to` value. Running twice writes nothing
 new; a steward correcting `valid_to` to a later date (a renewal) and that date passing in turn

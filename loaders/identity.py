@@ -2,7 +2,7 @@
 
 A person is keyed by the 12-digit personal ID (a 9-digit CMND is an alias that can find them), an
 organization by its enterprise code. Anything weaker (the same full name and date of birth) opens
-an identity candidate for a steward and never merges or links on its own (DESIGN.md, "Warehouse
+an identity candidate for a steward and never merges or links on its own (docs/DESIGN.md, "Warehouse
 rules"). Links are recomputed from the document's current field values, so correcting an
 `id_number` moves the document to the right subject.
 """

@@ -1,4 +1,4 @@
-"""Loading one extraction into the warehouse, idempotently (DESIGN.md, "Warehouse rules").
+"""Loading one extraction into the warehouse, idempotently (docs/DESIGN.md, "Warehouse rules").
 
 The same file (sha256) is always the same document. Loading an extraction identical to the
 document's latest one changes nothing. A different one is a new version: machine values are

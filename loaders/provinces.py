@@ -2,9 +2,8 @@
 
 A personal ID's first three digits are "0" + the old (pre-July-2025) province code where the birth
 was registered; IDs are not renumbered after the merger, so the prefix maps through this table
-(DOMAIN.md §2). Enterprise codes start with a tax-office code, which is a different numbering; they
-are not mapped here.
-"""
+(docs/DOMAIN.md §2). Enterprise codes start with a tax-office code, which is a different numbering;
+they are not mapped here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The read queries of the reuse API: what a downstream service may see of a subject.
 
-One rule runs through all of them (DESIGN.md, "Warehouse rules"): a reader sees only documents
+One rule runs through all of them (docs/DESIGN.md, "Warehouse rules"): a reader sees only documents
 whose status is `verified` and that are valid on the date asked (`valid_from` empty or on/before
 it, `valid_to` empty or on/after it), within the scope of the reader's key. Everything else stays
 internal. The scope filter is part of the SQL, so pagination never leaks what it hides.

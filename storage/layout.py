@@ -1,4 +1,4 @@
-"""The object layout, the same in both stores (DESIGN.md, "Object layout").
+"""The object layout, the same in both stores (docs/DESIGN.md, "Object layout").
 
     inbox/<batch>/…                      as uploaded
     originals/<sha256>                   immutable

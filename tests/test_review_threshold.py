@@ -1,8 +1,8 @@
-"""One review threshold (DESIGN.md, "Verified"): a calibrated number beside the confidence code.
-`SOHOA_AUTO_VERIFY` only switches auto-verification at it; the retired
+"""One review threshold (docs/DESIGN.md, "Verified"): a calibrated number beside the confidence
+code. `SOHOA_AUTO_VERIFY` only switches auto-verification at it; the retired
 `SOHOA_AUTO_VERIFY_CONFIDENCE` is refused with a message saying what replaced it (issue "One home
-per document type…": set to 0.85 it would have auto-verified values capped at 0.85 precisely so
-that a person sees them)."""
+per document type…": set to 0.85 it would have auto-verified values capped at 0.85 precisely so that
+a person sees them)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # First start of the PostgreSQL volume only (docker-entrypoint-initdb.d): two databases, two
-# owners. Airflow's metadata and the sohoa warehouse never share a database (DESIGN.md).
+# owners. Airflow's metadata and the sohoa warehouse never share a database (docs/DESIGN.md).
 set -euo pipefail
 : "${AIRFLOW_DB_PASSWORD:?set AIRFLOW_DB_PASSWORD in .env}"
 : "${SOHOA_DB_PASSWORD:?set SOHOA_DB_PASSWORD in .env}"

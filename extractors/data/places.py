@@ -1,12 +1,11 @@
 """Province names as printed on papers of both eras, recognized and normalized.
 
 Papers issued before 01/07/2025 name one of the 63 provinces (three-tier addresses); later ones
-one of the 34 (two-tier). Both stay valid (DOMAIN.md §7), so a name is recognized in either list
-and mapped to the province it belongs to since 07/2025. Writing varies: "TP. Hồ Chí Minh",
-"Thành phố Hồ Chí Minh", "Tp HCM", "Tỉnh Bà Rịa - Vũng Tàu", "Thừa Thiên Huế" / "TP Huế"; names
-are compared on a folded key (no marks, no "Tỉnh"/"Thành phố"/"TP" prefix, no punctuation), and an
-alias table (province_aliases.json) covers abbreviations.
-"""
+one of the 34 (two-tier). Both stay valid (docs/DOMAIN.md §7), so a name is recognized in either
+list and mapped to the province it belongs to since 07/2025. Writing varies: "TP. Hồ Chí Minh",
+"Thành phố Hồ Chí Minh", "Tp HCM", "Tỉnh Bà Rịa - Vũng Tàu", "Thừa Thiên Huế" / "TP Huế"; names are
+compared on a folded key (no marks, no "Tỉnh"/"Thành phố"/"TP" prefix, no punctuation), and an alias
+table (province_aliases.json) covers abbreviations."""
 
 from __future__ import annotations
 

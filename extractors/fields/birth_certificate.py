@@ -1,4 +1,5 @@
-"""Fields of a birth certificate (giấy khai sinh; Luật Hộ tịch 2014 Art.14, labels DOMAIN.md §5.3).
+"""Fields of a birth certificate (giấy khai sinh; Luật Hộ tịch 2014 Art.14, labels docs/DOMAIN.md
+§5.3).
 
 The certificate repeats labels ("Năm sinh", "Dân tộc", "Quốc tịch", "Nơi cư trú", "Số định danh
 cá nhân") in the child's, the mother's and the father's blocks, so the page is cut into sections at

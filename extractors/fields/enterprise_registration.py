@@ -1,5 +1,5 @@
 """Fields of an enterprise registration certificate (giấy chứng nhận đăng ký doanh nghiệp, page 1;
-labels DOMAIN.md §5.4).
+labels docs/DOMAIN.md §5.4).
 
 The header gives the enterprise code (checked by its MST check digit in `extractors.validate`), the
 first registration date and, after changes, "Đăng ký thay đổi lần thứ: N, ngày …" (that date is the

@@ -1,5 +1,5 @@
 """Fields of the ID cards: chip CCCD (2021–06/2024) front and back, and the thẻ căn cước (from
-07/2024) front and back (DOMAIN.md §5.1–5.2).
+07/2024) front and back (docs/DOMAIN.md §5.1–5.2).
 
 Each label is printed in Vietnamese and English ("Ngày sinh / Date of birth:"); the value follows on
 the label's row or, for names and addresses, on the rows below. The backs carry an ICAO TD1 MRZ

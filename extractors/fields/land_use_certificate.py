@@ -1,4 +1,4 @@
-"""Fields of a land use right certificate (GCN quyền sử dụng đất; DOMAIN.md §5.5), both forms:
+"""Fields of a land use right certificate (GCN quyền sử dụng đất; docs/DOMAIN.md §5.5), both forms:
 the 2014 "sổ hồng" (Circular 23/2014: "Mục đích sử dụng", "Thời hạn sử dụng", the serial printed
 alone under the title, "Số vào sổ cấp GCN") and the 2024 form (Circular 10/2024: "Loại đất",
 "Thời hạn", "Số phát hành Giấy chứng nhận", "Số vào sổ cấp Giấy chứng nhận").

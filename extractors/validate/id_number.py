@@ -1,4 +1,5 @@
-"""The 12-digit personal ID: province/country prefix, century+sex digit, birth year (DOMAIN.md §2).
+"""The 12-digit personal ID: province/country prefix, century+sex digit, birth year (docs/DOMAIN.md
+§2).
 
 There is no check digit, so the number is checked for its structure and against the printed date of
 birth and sex.

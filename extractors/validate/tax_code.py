@@ -1,4 +1,4 @@
-"""Enterprise code / tax code (mã số doanh nghiệp / mã số thuế, DOMAIN.md §3).
+"""Enterprise code / tax code (mã số doanh nghiệp / mã số thuế, docs/DOMAIN.md §3).
 
 10 digits: 2-digit province of first registration, 7-digit sequence, 1 check digit
 C = 10 − (Σ dᵢ·wᵢ mod 11) with w = (31, 29, 23, 19, 17, 13, 7, 5, 3); a remainder of 0 would need

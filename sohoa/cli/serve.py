@@ -11,7 +11,7 @@ import typer
 from sohoa.cli.common import console, fail, open_runtime
 
 # Personal IDs (12 digits), CMND (9), enterprise codes (10, 13) appear in request paths; access
-# log lines must not carry them (DESIGN.md: no personal data in logs).
+# log lines must not carry them (docs/DESIGN.md: no personal data in logs).
 _KEYS_IN_PATHS = re.compile(r"(?<!\d)\d{9,13}(?:-\d{3})?(?!\d)")
 
 

@@ -23,7 +23,7 @@ Running the command again with the subject's public id (the old number no longer
 repeats steps 3 and 4 for the documents the first erasure recorded, so a crash after the commit is
 finished by a re-run. Logs name the subject by public id only, never by number or name.
 
-**Erasure is sticky** (DESIGN.md): intake, processing, `quarantine retry` and `reprocess` ask
+**Erasure is sticky** (docs/DESIGN.md): intake, processing, `quarantine retry` and `reprocess` ask
 `loaders.erasure.erasure_marks` (by content hash) before they store or read a file again; this
 module says what must then not exist (`clear_written_back`). Working copies left by killed
 processes (`sohoa.pipeline.workdir`) are swept here too. `repair_erasures` (`sohoa subjects

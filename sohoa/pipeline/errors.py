@@ -1,4 +1,4 @@
-"""Translation of package errors at the boundary (DESIGN.md, "Settled details" → Errors).
+"""Translation of package errors at the boundary (docs/DESIGN.md, "Settled details" → Errors).
 
 A step either succeeds, quarantines a bad file and goes on, or raises one of these two. `dags/` maps
 `RetryableStepError` to a normal failure (Airflow retries it) and `PermanentStepError` to

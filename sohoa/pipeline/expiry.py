@@ -1,8 +1,7 @@
 """The step behind the daily `expire_documents` DAG: expiry events for documents that ran out.
 
-"Today" is a date a person reads, so it is taken in Asia/Ho_Chi_Minh (DESIGN.md), not UTC: a run
-at 00:30 in Hà Nội is already the next day there while it is still yesterday in UTC.
-"""
+"Today" is a date a person reads, so it is taken in Asia/Ho_Chi_Minh (docs/DESIGN.md), not UTC: a
+run at 00:30 in Hà Nội is already the next day there while it is still yesterday in UTC."""
 
 from __future__ import annotations
 

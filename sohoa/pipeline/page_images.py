@@ -6,9 +6,9 @@ so the word boxes in `ocr.json` fit it, and then stored, so it is rendered once.
 how (`page_images`: the render DPI and pixel limit used, and the pages whose image was stored at
 processing because it cannot be rebuilt: turned upright by orientation detection). Nothing is
 rebuilt without `ocr.json` or the original (erased or expired documents stay without images), and
-nothing is shown of a file an erasure touched: its page still shows the erased person (DESIGN.md,
-"Erasure is sticky"), so even an image a run wrote back before that rule is not served.
-"""
+nothing is shown of a file an erasure touched: its page still shows the erased person
+(docs/DESIGN.md, "Erasure is sticky"), so even an image a run wrote back before that rule is not
+served."""
 
 from __future__ import annotations
 

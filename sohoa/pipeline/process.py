@@ -8,7 +8,7 @@ most of which nobody opens. A page turned upright by orientation detection is st
 Pure work on the store; the warehouse is touched only to record the outcome. A cached extraction
 whose options fingerprint matches is reused, so a re-run costs a read, not an OCR.
 
-Erasure is sticky (DESIGN.md): the warehouse is asked first whether an erasure touched the file
+Erasure is sticky (docs/DESIGN.md): the warehouse is asked first whether an erasure touched the file
 (by content hash). One naming only erased people is not processed (`skipped`); one shared with
 people who remain is read for them, but nothing derived from it is written — no `ocr.json`, page
 image or `extraction.json` — and its extraction travels in the outcome, to be loaded at once

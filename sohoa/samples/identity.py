@@ -1,4 +1,4 @@
-"""Numbers with rules: personal ID (DOMAIN.md §2), enterprise/tax code (§3), ICAO TD1 MRZ
+"""Numbers with rules: personal ID (docs/DOMAIN.md §2), enterprise/tax code (§3), ICAO TD1 MRZ
 (§5.2), card expiry, and the date line of Decree 30/2020 (§4)."""
 
 from __future__ import annotations

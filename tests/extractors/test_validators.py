@@ -28,7 +28,7 @@ REAL_CODES = (
     "0305395391",
     "0108926276",
     "0304826616",
-)  # fmt: skip  (DOMAIN.md §3: real MSTs from public sites)
+)  # fmt: skip  (docs/DOMAIN.md §3: real MSTs from public sites)
 
 
 @pytest.mark.parametrize("code", REAL_CODES)

@@ -282,7 +282,8 @@ def test_migration_0007_fills_the_media_type_of_documents_loaded_without_one(
             conn.execute(
                 sa.text(
                     "INSERT INTO batch_files (batch_id, sha256, original_name, size, media_type, "
-                    "manifest, status, stats, created_at, updated_at) VALUES (1, :sha, 'x.png', 4321, "
+                    "manifest, status, stats, created_at, updated_at) "
+                    "VALUES (1, :sha, 'x.png', 4321, "
                     "'image/png', '{}', 'loaded', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                 ),
                 {"sha": "a" * 64},

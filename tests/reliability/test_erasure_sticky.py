@@ -1,4 +1,4 @@
-"""Erasure stays erased (issue 14, items 4-6; DESIGN.md "Erasure is sticky").
+"""Erasure stays erased (issue 14, items 4-6; docs/DESIGN.md "Erasure is sticky").
 
 The scene of the issue, with real scans through the real pipeline: a batch holds person P's ID card
 (only P) and an enterprise registration naming L as legal representative (shared with the

@@ -1,7 +1,7 @@
 """One module per document template. Adding a type means adding one module here that defines:
 
 - ``NAME``: the template name (also used in sample file names), e.g. ``"id_card_chip"``;
-- ``DOC_TYPE``: the DESIGN.md document type it produces, e.g. ``"id_card"``;
+- ``DOC_TYPE``: the docs/DESIGN.md document type it produces, e.g. ``"id_card"``;
 - ``WEIGHT``: its share in a default mixed batch;
 - ``build(rng: random.Random) -> Document``.
 

@@ -5,7 +5,7 @@ department (Sở).
 
 Number: the issuer's yearly sequence, zero-padded below 10, no year ("Số: 05/QĐ-UBND"); công văn
 has no type abbreviation ("Số: 686/STTT-CNTT") and a "V/v …" line under the number. Date line:
-"{place}, ngày DD tháng M năm YYYY" with months 1–2 zero-padded (DOMAIN.md §4).
+"{place}, ngày DD tháng M năm YYYY" with months 1–2 zero-padded (docs/DOMAIN.md §4).
 
 With conditions (sohoa/samples/conditions.py, the ``real`` noise level) the page shows what real
 ones do: the number, day and month written by hand into blanks (held-out handwriting fonts), a red

@@ -1,9 +1,9 @@
 """Giấy khai sinh (bản chính), the contents of Luật Hộ tịch 2014 Art.14 with the printed labels of
-DOMAIN.md §5.3: emblem and national motto, "Số:" / "Quyển số:", the child (name, date of birth in
-figures and "ghi bằng chữ" in words, sex, ethnicity, nationality, place of birth, place of origin,
-personal ID), the mother's and the father's blocks (name, birth year, ethnicity, nationality,
-residence; their personal ID on recent registrations [U]), the declarant, "Nơi đăng ký khai sinh:"
-and "Ngày, tháng, năm đăng ký:", and the signature block "NGƯỜI KÝ GIẤY KHAI SINH".
+docs/DOMAIN.md §5.3: emblem and national motto, "Số:" / "Quyển số:", the child (name, date of birth
+in figures and "ghi bằng chữ" in words, sex, ethnicity, nationality, place of birth, place of
+origin, personal ID), the mother's and the father's blocks (name, birth year, ethnicity,
+nationality, residence; their personal ID on recent registrations [U]), the declarant, "Nơi đăng ký
+khai sinh:" and "Ngày, tháng, năm đăng ký:", and the signature block "NGƯỜI KÝ GIẤY KHAI SINH".
 
 Registrations 2016–2025 (the personal ID has been printed since 2016). The child's ID carries the
 registration province's prefix. About one in twelve certificates leave the father's block blank.

@@ -1,6 +1,6 @@
-"""Giấy chứng nhận đăng ký doanh nghiệp (DOMAIN.md §5.4), page 1, with a valid 10-digit enterprise
-code (the MST check digit of §3). Issued by the business registration office of the provincial Sở
-Kế hoạch và Đầu tư (before 03/2025) or Sở Tài chính (after)."""
+"""Giấy chứng nhận đăng ký doanh nghiệp (docs/DOMAIN.md §5.4), page 1, with a valid 10-digit
+enterprise code (the MST check digit of §3). Issued by the business registration office of the
+provincial Sở Kế hoạch và Đầu tư (before 03/2025) or Sở Tài chính (after)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Thẻ căn cước (Law on Identification 2023, issued from 01/7/2024), front or back (DOMAIN.md §5.2).
+"""Thẻ căn cước (Law on Identification 2023, issued from 01/7/2024), front or back (docs/DOMAIN.md
+§5.2).
 
 The front has no address, origin or expiry; the back has residence, place of birth registration,
 issue and expiry dates, the issuer (BỘ CÔNG AN), a QR code and an ICAO TD1 MRZ with 7-3-1 check

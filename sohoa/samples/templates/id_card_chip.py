@@ -1,4 +1,5 @@
-"""Chip CCCD (căn cước công dân gắn chip, issued 2021 – 06/2024), front side (DOMAIN.md §5.1)."""
+"""Chip CCCD (căn cước công dân gắn chip, issued 2021 – 06/2024), front side (docs/DOMAIN.md
+§5.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Chip CCCD (căn cước công dân gắn chip, issued 2021 – 06/2024), back side (DOMAIN.md §5.1).
+"""Chip CCCD (căn cước công dân gắn chip, issued 2021 – 06/2024), back side (docs/DOMAIN.md §5.1).
 
 Chip (top left), the two index fingerprints (top right), "Đặc điểm nhận dạng / Personal
 identification:" with the feature the police noted, "Ngày, tháng, năm / Date, month, year:" (the

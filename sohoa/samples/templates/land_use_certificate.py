@@ -1,4 +1,4 @@
-"""Giấy chứng nhận quyền sử dụng đất (DOMAIN.md §5.5), two forms:
+"""Giấy chứng nhận quyền sử dụng đất (docs/DOMAIN.md §5.5), two forms:
 
 - ``tt23_2014`` — the "sổ hồng" of Circular 23/2014/TT-BTNMT (issued until 07/2024): its pages 1–2
   drawn on one page: title, the serial ("Số phát hành", 2 letters + 6 digits), "I. Người sử dụng

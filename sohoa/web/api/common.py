@@ -26,7 +26,7 @@ MAX_DOCUMENT_ID = 2**31 - 1
 
 
 def today() -> date:
-    """Today where the people reading live (DESIGN.md: dates a person reads are Vietnam's)."""
+    """Today where the people reading live (docs/DESIGN.md: dates a person reads are Vietnam's)."""
     return datetime.now(LOCAL_TZ).date()
 
 

@@ -22,7 +22,7 @@ from storage.errors import ObjectNotFound, StorageError
 log = logging.getLogger(__name__)
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Why a document's scan is not shown (DESIGN.md, "Erasure is sticky"): said where it would be.
+# Why a document's scan is not shown (docs/DESIGN.md, "Erasure is sticky"): said where it would be.
 SCAN_WITHHELD = (
     "Không hiển thị bản quét: trên bản quét còn có người đã được xóa dữ liệu cá nhân theo yêu "
     "cầu (Nghị định 13/2023/NĐ-CP). Bản gốc được giữ cho những người còn lại nhưng không giao "
