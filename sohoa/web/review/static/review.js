@@ -177,6 +177,7 @@
     function startEdit(li) {
       li = li || selected(); if (!li) return;
       var input = valueOf(li);
+      picking(false);  // editing a field ends picking words for a new one
       li.classList.add("editing"); li.classList.remove("rejecting");
       input.readOnly = false; input.focus(); input.select();
     }
