@@ -58,6 +58,7 @@ from extractors.records import Box, Extraction, Severity, SubjectKind, SubjectRe
 from loaders.db import drop_quoted_values, translate_db_errors
 from loaders.derived import comparable_text, parse_date, refresh_derived
 from loaders.errors import ConflictingUpdate, NotFound, WarehouseUnavailable
+from loaders.identity import named_elsewhere
 from loaders.journal import primary_of
 from loaders.keys import enterprise_code
 from loaders.load import LoadResult, canonical_json, check_extraction, digest_of, load_extraction
@@ -515,6 +516,7 @@ class _BulkLoad:
                     Subject.kind == SubjectKind.PERSON.value,
                     self._in(Subject.birth_date, births),
                     Subject.erased_at.is_(None),
+                    named_elsewhere(),  # the items are new documents: any link is elsewhere
                 )
             ):
                 if person_id not in loaded:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from extractors.records import SubjectKind, SubjectRef
@@ -61,7 +61,7 @@ def link_subjects(
     for ref in refs:
         attrs = {attr: values[name] for attr, name in ref.fields.items() if values.get(name)}
         if ref.kind == SubjectKind.PERSON:
-            resolution = _resolve_person(session, attrs)
+            resolution = _resolve_person(session, attrs, document.id)
         else:
             resolution = _resolve_organization(session, attrs)
         if resolution.subject is not None:
@@ -104,14 +104,15 @@ def _steward_links(session: Session, document: Document) -> list[tuple[int, str]
     ]
 
 
-def _resolve_person(session: Session, attrs: Mapping[str, str]) -> _Resolution:
+def _resolve_person(session: Session, attrs: Mapping[str, str], document_id: int) -> _Resolution:
     key, cmnd = astuple(person_keys(attrs))
     if key is None:
         by_alias = _subject_by_alias(session, cmnd) if cmnd else None
         if by_alias is not None:
             return _Resolution(by_alias, [])
         return _Resolution(
-            None, [(s, EVIDENCE_NAME_DOB) for s in _same_name_and_birth(session, attrs)]
+            None,
+            [(s, EVIDENCE_NAME_DOB) for s in _same_name_and_birth(session, attrs, document_id)],
         )
 
     subject, created = get_or_create(
@@ -124,7 +125,7 @@ def _resolve_person(session: Session, attrs: Mapping[str, str]) -> _Resolution:
     if created:
         candidates += [
             (s, EVIDENCE_NAME_DOB_OTHER_ID)
-            for s in _same_name_and_birth(session, attrs)
+            for s in _same_name_and_birth(session, attrs, document_id)
             if s.id != subject.id
         ]
     if cmnd:
@@ -163,7 +164,19 @@ def _subject_by_alias(session: Session, cmnd: str) -> Subject | None:
     ).first()
 
 
-def _same_name_and_birth(session: Session, attrs: Mapping[str, str]) -> list[Subject]:
+def named_elsewhere(document_id: int | None = None) -> ColumnElement[bool]:
+    """A subject some other document names. A subject no document names any more (its number
+    was corrected away), or only the document being resolved (whose old key is being replaced),
+    is nobody a new key could also be: matching it raised spurious identity questions."""
+    links = select(DocumentSubject.id).where(DocumentSubject.subject_id == Subject.id)
+    if document_id is not None:
+        links = links.where(DocumentSubject.document_id != document_id)
+    return exists(links)
+
+
+def _same_name_and_birth(
+    session: Session, attrs: Mapping[str, str], document_id: int
+) -> list[Subject]:
     name, born = comparable_text(attrs.get("full_name")), parse_date(attrs.get("date_of_birth"))
     if not name or born is None:
         return []
@@ -172,6 +185,7 @@ def _same_name_and_birth(session: Session, attrs: Mapping[str, str]) -> list[Sub
             Subject.kind == SubjectKind.PERSON.value,
             Subject.birth_date == born,
             Subject.erased_at.is_(None),
+            named_elsewhere(document_id),
         )
     )
     return [s for s in people if comparable_text(s.name) == name]

@@ -117,3 +117,27 @@ def test_correcting_the_id_number_rekeys_the_holder(session: Session, steward: i
     assert document.province_code == "79"
     kinds = set(session.scalars(sa.select(ChangeEvent.kind)))
     assert {EventKind.IDENTITY_UNLINKED, EventKind.CORRECTED, EventKind.VERIFIED} <= kinds
+
+
+def test_correcting_a_misread_number_opens_no_question_about_the_misread_one(
+    session: Session,
+) -> None:
+    """The subject made from a misread ID number is no one: correcting the number re-keys the
+    document without asking whether the right person is the wrong number's ghost."""
+    from loaders.models import Document, IdentityCandidate, Principal
+    from loaders.review import correct_field
+
+    steward = Principal(kind="person", name="lan", role="steward")
+    session.add(steward)
+    session.flush()
+    misread = load_extraction(session, factories.id_card(id_number="001099012348"))
+    document = session.get_one(Document, misread.document_id)
+    correct_field(session, document.id, "id_number", "001099012345", principal_id=steward.id,
+                  expected_lock_version=document.lock_version)  # fmt: skip
+    assert count(session, IdentityCandidate) == 0
+    # and a later document of the same name and birth date names the right person only
+    load_extraction(session, factories.id_card(id_number=None))
+    candidates = session.scalars(sa.select(IdentityCandidate)).all()
+    assert [c.subject_id for c in candidates] == [
+        session.scalar(sa.select(Subject.id).where(Subject.key == "001099012345"))
+    ]
