@@ -189,10 +189,31 @@ class RefuseInvalidCharacters:
                 if _BAD_IN_FORM.search(_form_text(form, body)):
                     where = "the form"
             if where is not None:
-                response = error_response(refusal(INVALID_CHARACTER, where))
+                if _is_review_page(scope):  # a person's form post: a page in Vietnamese
+                    from starlette.requests import Request
+
+                    from sohoa.web.review.templating import render_error
+
+                    response = render_error(Request(scope), 422, INVALID_CHARACTER_VI)
+                else:
+                    response = error_response(refusal(INVALID_CHARACTER, where))
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+INVALID_CHARACTER_VI = (
+    "Giá trị vừa gửi có ký tự không hợp lệ (ví dụ ký tự NUL hoặc ký tự điều khiển dán từ nơi "
+    "khác): không có gì được lưu. Hãy quay lại, gõ lại giá trị rồi gửi."
+)
+
+
+def _is_review_page(scope: Scope) -> bool:
+    """A browser's request for a review page (not the review UI's script, which asks for JSON)."""
+    if not scope.get("path", "").startswith("/review"):
+        return False
+    accept = dict(scope.get("headers", ())).get(b"accept", b"")
+    return b"text/html" in accept
 
 
 # -- pydantic's refusals as ours ----------------------------------------------------------------

@@ -161,3 +161,21 @@ def _kind(name: str) -> str:
     from loaders.field_checks import kind_of
 
     return kind_of("id_card", name)
+
+
+def test_a_plain_form_post_with_a_nul_gets_a_page_in_vietnamese(
+    client: TestClient, people: People, scanned: Scanned, runtime: Runtime
+) -> None:
+    """Without JavaScript the browser shows the answer itself: a page saying what to do, in
+    Vietnamese, not the API's JSON; nothing is saved."""
+    document_id = _card(scanned)
+    sign_in(client, "lan.steward")
+    before = _row(runtime, document_id, "full_name")
+    response = _correct(client, document_id, "full_name", "Nguyễn\x00Văn An", accept="text/html")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "ký tự không hợp lệ" in unescape(response.text) and "quay lại" in unescape(response.text)
+    assert _row(runtime, document_id, "full_name") == before
+    scripted = _correct(client, document_id, "full_name", "Nguyễn\x00Văn An",
+                        accept="application/json")  # fmt: skip
+    assert scripted.json()["error"]["code"] == "invalid_character"
