@@ -6,9 +6,11 @@ undo all record through here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loaders.errors import ConflictingUpdate, NotFound
@@ -72,3 +74,23 @@ def record_action(
         principal_id=principal_id,
         detail={"field": field_name, "status": document.status},
     )
+
+
+def chosen_types(session: Session, sha256s: Iterable[str]) -> dict[str, str]:
+    """The type a steward last chose for each file (`review.retype`, `sohoa.pipeline.retype`):
+    a person's decision about the document, which a later run of the same file keeps (over a
+    manifest's hint; a type named for the run itself still wins)."""
+    wanted = [s for s in set(sha256s) if s]
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Document.sha256, ReviewAction.after)
+        .join(ReviewAction, ReviewAction.document_id == Document.id)
+        .where(Document.sha256.in_(wanted), ReviewAction.action == "retype")
+        .order_by(ReviewAction.id)
+    ).all()
+    chosen: dict[str, str] = {}
+    for sha256, after in rows:
+        if isinstance(after, dict) and after.get("doc_type"):
+            chosen[sha256] = after["doc_type"]
+    return chosen

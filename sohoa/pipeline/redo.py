@@ -25,6 +25,7 @@ from loaders import batches
 from loaders.erasure import ERASED_ONLY, TOMBSTONE, erasure_mark
 from loaders.errors import NotFound
 from loaders.journal import audit
+from loaders.review_log import chosen_types
 from sohoa.pipeline import workdir
 from sohoa.pipeline.erasure import ERASED_CODE, ERASED_MESSAGE, clear_written_back
 from sohoa.pipeline.errors import PermanentStepError, step_boundary
@@ -64,15 +65,17 @@ def redo_file(
 ) -> RedoResult:
     """Process `sha256` of `batch` again from its original and load it if it now works.
 
-    `hint` None keeps the manifest's type hint, if any. `action` names the audit entry.
-    `ocr_timeout` (seconds per page) gives this file longer than the setting."""
+    `hint` None keeps the type a steward chose for the document, else the manifest's hint.
+    `action` names the audit entry. `ocr_timeout` (seconds per page) gives this file longer than
+    the setting."""
     with step_boundary("redo"), runtime.session() as session:
         rows = batches.find_files(session, sha256, batch=batch)
         if not rows:
             raise NotFound(f"file {sha256[:12]} is not listed in batch {batch!r}")
         manifest_hint = rows[0][1].manifest.get("type_hint")
+        steward_hint = chosen_types(session, [sha256]).get(sha256)
         mark = erasure_mark(session, sha256)
-    hint = hint or manifest_hint
+    hint = hint or steward_hint or manifest_hint
     if mark == ERASED_ONLY:
         return _erased_again(runtime, batch, sha256, action, lang, hint)
     media_type = _restore_original(runtime, batch, sha256)

@@ -148,6 +148,7 @@ def _run_batch(
         _start_fork_server(workers)
 
     from loaders import batches
+    from loaders.review_log import chosen_types
     from sohoa.pipeline.intake import intake
     from sohoa.pipeline.report import build_report, save_report
     from sohoa.pipeline.sources import open_source
@@ -174,7 +175,8 @@ def _run_batch(
         ]
         # Largest first: a big PDF started last would keep one worker busy while the others idle.
         files.sort(key=lambda f: -(f.size or 0))
-        todo = [(f.sha256, f.manifest.get("type_hint")) for f in files]
+        chosen = chosen_types(session, [f.sha256 for f in files if f.sha256])
+        todo = [(f.sha256, chosen.get(f.sha256) or f.manifest.get("type_hint")) for f in files]
     _process_all(runtime, batch, todo, workers, lang, reprocess, tick)
 
     with step_boundary("list work"), runtime.session() as session:

@@ -14,6 +14,7 @@ from extractors.records import Extraction
 from loaders import batches
 from loaders.erasure import TOMBSTONE
 from loaders.load import LoadResult, load_extraction
+from loaders.review_log import chosen_types
 from sohoa.pipeline import workdir
 from sohoa.pipeline.errors import step_boundary
 from sohoa.pipeline.intake import intake
@@ -133,10 +134,9 @@ def process_chunk(
     with step_boundary("check the type"):
         check_type_hint(hint)
     with step_boundary("list chunk"), runtime.session() as session:
-        todo = [
-            (f.sha256, f.manifest.get("type_hint"))
-            for f in batches.files_in_chunk(session, batch, chunk)
-        ]
+        files = batches.files_in_chunk(session, batch, chunk)
+        chosen = chosen_types(session, [f.sha256 for f in files if f.sha256])
+        todo = [(f.sha256, chosen.get(f.sha256) or f.manifest.get("type_hint")) for f in files]
     counts: Counter[str] = Counter()
     workdir.sweep()
     for sha256, file_hint in todo:
