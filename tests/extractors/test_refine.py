@@ -27,6 +27,7 @@ from extractors.records import (
 )
 from extractors.refine import (
     AGREED_CONFIDENCE,
+    DOUBTFUL_CONFIDENCE,
     SINGLE_CONFIDENCE,
     finish_extraction,
     reread_handwritten,
@@ -132,13 +133,19 @@ def test_single_digit_number_is_zero_padded() -> None:
     assert result.value("number_symbol") == "04/QĐ-UBND"
 
 
-def test_unsure_cnn_that_tesseract_does_not_confirm_fills_nothing() -> None:
+def test_unsure_cnn_that_tesseract_does_not_confirm_is_proposed_at_the_bottom_of_the_scale() -> (
+    None
+):
+    """Weakest digit between CNN_DOUBTFUL and CNN_SURE, no confirmation: 69 % right on held-out
+    fonts, 4 of 6 on real dev crops (the 2 wrong were no date): proposed at 0.3, for a steward."""
     page, image = _page("86", "16")
     reader = FakeDigits(["86", "36", "16", "76"], "5111")
     cnn = FakeCnn(("86", 0.6), ("16", 0.6))
     result = reread_handwritten(_first_pass(), [page], {1: image}, reader, cnn=cnn)
-    assert result.field("number_symbol") is None and result.field("issued_on") is None
-    assert "number_symbol.number_unreadable" in {f.code for f in result.findings}
+    number, issued = result.field("number_symbol"), result.field("issued_on")
+    assert number is not None and issued is not None
+    assert number.confidence == issued.confidence == DOUBTFUL_CONFIDENCE < SINGLE_CONFIDENCE
+    assert "number_symbol.handwritten" in {f.code for f in result.findings}
 
 
 def test_one_reader_alone_fills_at_the_lower_confidence() -> None:
