@@ -38,13 +38,14 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from extractors.handwriting.ink import clean_digits  # noqa: E402
-from extractors.handwriting.reader import CnnDigits  # noqa: E402
-from extractors.handwriting.tesseract_digits import (  # noqa: E402
-    TesseractDigits,
+from extractors.handwriting.engine_digits import (  # noqa: E402
+    EngineDigits,
     sized,
     vote_digits,
 )
+from extractors.handwriting.ink import clean_digits  # noqa: E402
+from extractors.handwriting.reader import CnnDigits  # noqa: E402
+from extractors.ocr import get_engine  # noqa: E402
 from extractors.refine import judge  # noqa: E402
 
 CROPS = REPO / "tests/data/real/handwritten_digits"
@@ -81,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
 
     crops = load_crops(args.crops)
-    cnn, tesseract = CnnDigits(), TesseractDigits()
+    cnn, tesseract = CnnDigits(), EngineDigits(get_engine("tesseract"))
     cnn.model  # noqa: B018 (load the weights before timing)
 
     def timed(

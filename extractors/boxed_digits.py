@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 import cv2
 import numpy as np
@@ -24,10 +23,11 @@ from PIL import Image
 from extractors.confidence import BELOW_REVIEW, REVIEW_THRESHOLD
 from extractors.declaration import FieldSpec
 from extractors.fields.common import find_hits, page_lines
+from extractors.ocr.engine import OcrEngine, Segmentation
 from extractors.records import Box, Extraction, PageSource, PageText, Word
-from extractors.regions import Band, inside, padded, region_reader
+from extractors.regions import Band, RegionReader, inside, padded
 
-DIGITS_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789"
+DIGITS = "0123456789"
 BOXED_CONFIDENCE = BELOW_REVIEW  # never auto-accepted (see the module notes)
 
 
@@ -40,7 +40,7 @@ def reread_boxed_ids(
     extraction: Extraction,
     pages: Sequence[PageText],
     images: Mapping[int, Image.Image],
-    engine: Any,
+    engine: OcrEngine,
     specs: Sequence[FieldSpec],
     extract_again: Callable[[Sequence[PageText]], Extraction],
     *,
@@ -48,13 +48,13 @@ def reread_boxed_ids(
 ) -> Extraction:
     """`extraction` with each ID field of `specs` that is missing or doubtful read again from its
     boxes; unchanged when no reading gives 12 digits or the new extraction changes another value."""
-    reader = region_reader(engine, DIGITS_CONFIG)
-    if reader is None or not pages:
+    if not pages:
         return extraction
     page = pages[0]
     image = images.get(page.number)
     if image is None or page.source is not PageSource.OCR:
         return extraction
+    reader = RegionReader(engine, "boxed digits")
     current = list(pages)
     for spec in id_fields(specs):
         field = extraction.field(spec.name)
@@ -70,7 +70,13 @@ def reread_boxed_ids(
         band = _band(label, page)
         if band is None:
             continue
-        words = reader.recognize(_without_boxes(image.crop(band)), lang="eng", timeout=timeout)
+        words = reader.read(
+            _without_boxes(image.crop(band)),
+            lang="eng",
+            timeout=timeout,
+            segmentation=Segmentation.LINE,
+            alphabet=DIGITS,
+        )
         digits = "".join(w.text for w in words)
         if len(digits) != 12 or not digits.isdigit():
             continue

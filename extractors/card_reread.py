@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 import cv2
 import numpy as np
@@ -23,10 +22,10 @@ from PIL import Image
 from extractors.declaration import FieldSpec
 from extractors.fields.common import LabelHit, find_hits, page_lines
 from extractors.fields.id_card import ID_LABELS, SPECS
+from extractors.ocr.engine import OcrEngine, Segmentation
 from extractors.records import Box, Extraction, PageSource, PageText, Word
-from extractors.regions import PAD, Band, RegionReader, inside, padded, region_reader
+from extractors.regions import PAD, Band, RegionReader, inside, padded
 
-LINE_CONFIG = "--psm 7"
 # Block numbers no OCR page uses, so each re-read band forms its own line.
 REREAD_BLOCK = 20_000
 BAND_HEIGHT = 2.6  # label heights below the label that the value line may take
@@ -45,7 +44,7 @@ def reread_card(
     extraction: Extraction,
     pages: Sequence[PageText],
     images: Mapping[int, Image.Image],
-    engine: Any,
+    engine: OcrEngine,
     extract_again: Callable[[Sequence[PageText]], Extraction],
     *,
     timeout: int = 30,
@@ -53,8 +52,7 @@ def reread_card(
     """`extraction` with the missing values found by reading their bands again: for each, the band
     right of its label, then the one under it, until a reading that `accept`s."""
     missing = missing_card_fields(extraction)
-    reader = region_reader(engine, LINE_CONFIG)
-    if not missing or reader is None or not pages:
+    if not missing or not pages:
         return extraction
     image = images.get(pages[0].number)
     if image is None or pages[0].source is not PageSource.OCR:
@@ -63,6 +61,7 @@ def reread_card(
     side = extraction.attributes.get("side", "front")
     specs = {s.name: s for s in SPECS.get((variant, side), ())}
     specs["id_number"] = FieldSpec("id_number", ID_LABELS, "id12")
+    reader = RegionReader(engine, "card band")
     current = list(pages)
     for n, name in enumerate(missing):
         spec = specs.get(name)
@@ -108,7 +107,7 @@ def _read_band(
             block=line_id,
             line=line_id,
         )
-        for w in reader.recognize(crop, lang=lang, timeout=timeout)
+        for w in reader.read(crop, lang=lang, timeout=timeout, segmentation=Segmentation.LINE)
     ]
 
 

@@ -3,7 +3,7 @@
 The first pass reads the whole card with the Vietnamese print model, which knows diacritics, not
 the OCR-B font of the three MRZ lines: it reads "0" as "8" or "O", "<" as "«" and drops fillers. The
 MRZ is worth a second look because its check digits say at once whether a reading is right. Here
-the MRZ lines' region is cut from the page image and read again by Tesseract's English model
+the MRZ lines' region is cut from the page image and read again with the English model
 restricted to the MRZ alphabet (A–Z, 0–9, "<"), one block of lines. The new lines replace the old
 ones on the page only when they pass more check digits than the first reading did; the caller then
 extracts the page again, so the fields, findings and confidences come from the one extraction path.
@@ -14,16 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from PIL import Image
 
 from extractors.mrz import Mrz, clean_line, find_mrz
+from extractors.ocr.engine import OcrEngine, Segmentation
 from extractors.records import Box, PageSource, PageText, Word
-from extractors.regions import Band, RegionReader, region_reader
+from extractors.regions import Band, RegionReader
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
-MRZ_CONFIG = f"--psm 6 -c tessedit_char_whitelist={MRZ_ALPHABET}"
 MRZ_LANG = "eng"
 # Sizes the MRZ crop is read at, in order (1.0 first: it is right most of the time).
 READING_SCALES = (1.0, 0.67, 1.5)
@@ -40,15 +39,13 @@ def score(mrz: Mrz | None) -> int:
 def reread_mrz(
     pages: Sequence[PageText],
     images: Mapping[int, Image.Image],
-    engine: Any,
+    engine: OcrEngine,
     *,
     timeout: int = 30,
 ) -> list[PageText] | None:
     """`pages` with the MRZ lines of one page replaced by a better second reading, or None when
     there is nothing to re-read or the second reading is no better than the first."""
-    reader = region_reader(engine, MRZ_CONFIG)
-    if reader is None:
-        return None
+    reader = RegionReader(engine, "mrz")
     for index, page in enumerate(pages):
         image = images.get(page.number)
         if image is None or page.source is not PageSource.OCR:
@@ -100,7 +97,13 @@ def _best_reading(
                 block=REREAD_BLOCK,
                 line=REREAD_BLOCK + w.line,
             )
-            for w in reader.recognize(image, lang=MRZ_LANG, timeout=timeout)
+            for w in reader.read(
+                image,
+                lang=MRZ_LANG,
+                timeout=timeout,
+                segmentation=Segmentation.BLOCK,
+                alphabet=MRZ_ALPHABET,
+            )
         ]
         mrz = find_mrz([_text(line) for line in _lines_of(words)])
         if best[1] is None or score(mrz) > score(best[1]):

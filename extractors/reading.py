@@ -26,7 +26,6 @@ TEXT_LAYER_ENGINE = f"pdfplumber {pdfplumber.__version__}"
 # A first OCR pass this poor may mean the page is upside down or on its side: ask the engine's
 # orientation detector (only then, because it costs most of a second per page).
 RETRY_ORIENTATION_BELOW_CONFIDENCE = 0.6
-MIN_ORIENTATION_CONFIDENCE = 5.0
 
 
 @dataclass(frozen=True)
@@ -132,15 +131,12 @@ def _ocr_page(
     notes = list(prepared.notes)
     if not options.detect_orientation or _quality(words) >= RETRY_ORIENTATION_BELOW_CONFIDENCE:
         return words, image, notes
-    detect = getattr(engine, "orientation", None)
-    if detect is None:
-        return words, image, notes
     try:
-        rotate, confidence = detect(prepared.image, timeout=options.ocr_timeout)
+        rotate = engine.orientation(prepared.image, timeout=options.ocr_timeout)
     except OcrEngineError as exc:  # too little text for orientation detection is common
         log.debug("orientation detection skipped: %s", exc.detail[:80])
         return words, image, notes
-    if rotate % 360 == 0 or confidence < MIN_ORIENTATION_CONFIDENCE:
+    if rotate % 360 == 0:  # upright, or the engine cannot tell
         return words, image, notes
     upright = image.rotate(-rotate, expand=True)
     prepared_upright = prepare_for_ocr(upright, options)

@@ -27,10 +27,12 @@ import numpy as np
 from PIL import Image
 
 from extractors.explain import explain_low_confidence
+from extractors.fields.admin_kinds import HEADER_LINES
 from extractors.handwriting.candidates import day_forms, rank
+from extractors.handwriting.engine_digits import EngineDigits, Vote, vote_digits
 from extractors.handwriting.ink import clean_digits
 from extractors.handwriting.protocol import DigitReader, DigitsRead, ScoredDigitReader
-from extractors.handwriting.tesseract_digits import TesseractDigits, Vote, vote_digits
+from extractors.ocr.engine import OcrEngine
 from extractors.records import (
     Box,
     Extraction,
@@ -59,7 +61,6 @@ CNN_DOUBTFUL = 0.5
 # month, which no date allows). Worth proposing to a steward, at the bottom of the scale.
 DOUBTFUL_CONFIDENCE = 0.3
 MAX_DAYS_BEFORE_SIGNING = 60
-HEADER_LINES = 40
 # A date the free reading could not make is chosen among the dates the page allows, each scored
 # against the glyphs (`extractors.handwriting.candidates`): among the days up to a signed PDF's
 # signing day ("same day or a few days after", real dev half: 0-5 days), by a clear margin, or
@@ -456,12 +457,13 @@ def _note(field: str, what: str, value: str, reading: Reading) -> Finding:
 # --- the digit reader ---------------------------------------------------------------------------
 
 
-def _second_opinion(engine: Any) -> DigitReader | None:
-    """The engine's own `read_digits`, or tesseract's digit mode, or none."""
-    if hasattr(engine, "read_digits"):
-        return engine  # type: ignore[no-any-return]
-    if getattr(engine, "name", "") == "tesseract":
-        return TesseractDigits()
+def _second_opinion(engine: OcrEngine | DigitReader) -> DigitReader | None:
+    """The independent second opinion: the OCR engine's digit mode (`EngineDigits`), or a digit
+    reader handed in the engine's place (another model, a fake in tests)."""
+    if isinstance(engine, OcrEngine):
+        return EngineDigits(engine)
+    if isinstance(engine, DigitReader):
+        return engine
     return None
 
 

@@ -1,19 +1,24 @@
 """Regions of a page image cut out for a second reading (`mrz_reread`, `card_reread`,
-`boxed_digits`), and the recognizer that reads them.
+`boxed_digits`, `signing_reread`, the handwritten digits' second opinion), and the reader that
+reads them through the OCR engine.
 
 A band is (left, top, right, bottom) in the page image's pixels, the coordinates of the words.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import logging
 
 from PIL import Image
 
+from extractors.errors import OcrEngineError
+from extractors.ocr.engine import OcrEngine, Segmentation
 from extractors.records import Box, Word
 
+log = logging.getLogger(__name__)
+
 Band = tuple[int, int, int, int]
-PAD = 16  # white pixels around a cut-out: Tesseract misreads glyphs that touch the image edge
+PAD = 16  # white pixels around a cut-out: OCR misreads glyphs that touch the image edge
 
 
 def inside(box: Box, band: Band) -> bool:
@@ -29,17 +34,40 @@ def padded(image: Image.Image) -> Image.Image:
     return canvas
 
 
-class RegionReader(Protocol):
-    """Reads words (boxes relative to `image`) from a cut-out."""
+class RegionReader:
+    """The engine's region reading for one second reading. A second reading is a bonus on top of
+    a whole first reading: when the engine fails on a region (a crash, a crop over its time
+    limit on a loaded machine), the failure is logged and every read from then on answers no
+    words at once, so the caller keeps what it had and the file costs one time limit more at
+    most, never its first reading."""
 
-    def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]: ...
+    def __init__(self, engine: OcrEngine, what: str) -> None:
+        self._engine = engine
+        self._what = what  # which second reading, for the log
+        self.failed: OcrEngineError | None = None
 
-
-def region_reader(engine: Any, config: str) -> RegionReader | None:
-    """Tesseract with `config` (a page segmentation mode, a character whitelist) when the pipeline's
-    engine is Tesseract; None for other engines (no second reading then)."""
-    if getattr(engine, "name", "") != "tesseract":
-        return None
-    from extractors.ocr.tesseract import TesseractEngine
-
-    return TesseractEngine(config=config)
+    def read(
+        self,
+        image: Image.Image,
+        *,
+        lang: str,
+        timeout: int,
+        segmentation: Segmentation,
+        alphabet: str | None = None,
+    ) -> list[Word]:
+        """Words of `image` (boxes relative to it); none once the engine has failed."""
+        if self.failed is not None:
+            return []
+        try:
+            return self._engine.read_region(
+                image, lang=lang, timeout=timeout, segmentation=segmentation, alphabet=alphabet
+            )
+        except OcrEngineError as exc:
+            self.failed = exc
+            log.warning(
+                "%s: second reading stopped (%s: %s); the first reading stands",
+                self._what,
+                exc.reason_code,
+                exc.detail[:120],
+            )
+            return []

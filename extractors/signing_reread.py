@@ -18,13 +18,13 @@ from typing import Any
 
 from PIL import Image
 
+from extractors.ocr.engine import Segmentation
 from extractors.options import ReadOptions
 from extractors.preprocess import prepare_for_ocr
 from extractors.records import Box, Extraction, PageSource, PageText, Word
-from extractors.regions import Band, inside, region_reader
+from extractors.regions import Band, RegionReader, inside
 from extractors.text import fold
 
-BLOCK_CONFIG = "--psm 6"
 REREAD_BLOCK = 9100  # block/line ids of the second reading's words (apart from the first's)
 SIGNING_FIELDS = frozenset({"signer", "signer_title"})
 LEFT_SHARE = 0.42  # the signing block sits in the page's right part
@@ -46,8 +46,8 @@ def reread_signing(
         return extraction
     page = pages[-1]
     image = images.get(page.number)
-    reader = region_reader(engine, BLOCK_CONFIG)
-    if image is None or page.source is not PageSource.OCR or reader is None:
+    reader = RegionReader(engine, "signing block")
+    if image is None or page.source is not PageSource.OCR:
         return extraction
     band = signing_band(page)
     if band is None:
@@ -92,7 +92,8 @@ def _read(image: Image.Image, band: Band, reader: Any, page: PageText, timeout: 
     crop = image.crop(band)
     prepared = prepare_for_ocr(crop, ReadOptions())
     out = []
-    for w in prepared.map_words(reader.recognize(prepared.image, lang=lang, timeout=timeout)):
+    read = reader.read(prepared.image, lang=lang, timeout=timeout, segmentation=Segmentation.BLOCK)
+    for w in prepared.map_words(read):
         box = Box(w.box.left + band[0], w.box.top + band[1], w.box.width, w.box.height)
         out.append(replace(w, box=box, block=REREAD_BLOCK + w.block, line=REREAD_BLOCK + w.line))
     return out

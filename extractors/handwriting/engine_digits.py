@@ -1,7 +1,9 @@
-"""Tesseract's digit mode as a digit reader, and the vote of its readings of a gap.
+"""The OCR engine's digit mode as a digit reader, and the vote of its readings of a gap.
 
-Tesseract's print model is no handwriting reader (a flagged "1" reads as "4" in every way), so it
-is kept as an independent second opinion beside the CNN, never as the main reading.
+An OCR engine's print model is no handwriting reader (Tesseract's reads a flagged "1" as "4" in
+every way), so it is kept as an independent second opinion beside the CNN, never as the main
+reading. It reads through the engine's region reading, restricted to digits: any engine behind
+`extractors.ocr.OcrEngine` gives it.
 """
 
 from __future__ import annotations
@@ -15,31 +17,32 @@ from PIL import Image
 
 from extractors.handwriting.glyphs import cut_glyphs
 from extractors.handwriting.protocol import DigitReader
+from extractors.ocr.engine import OcrEngine, Segmentation
+from extractors.regions import RegionReader
 
-DIGIT_CONFIG = "--psm 7 -c tessedit_char_whitelist=0123456789"
-SINGLE_DIGIT_CONFIG = "--psm 10 -c tessedit_char_whitelist=0123456789"
+DIGITS = "0123456789"
+DIGITS_LANG = "eng"  # the language the vote was measured with (bench/digits.py)
 MAX_GLYPHS = 6  # more blobs than this: no per-glyph reading
 
 
-class TesseractDigits:
-    """Tesseract as a single-line, digits-only recognizer."""
+class EngineDigits:
+    """An OCR engine reading one line of digits (or one digit, `single_char`) from a small image.
+    Once the engine fails (a crash, a time-out), it reads nothing more: the CNN's reading stands
+    alone, and the document costs one time limit more at most."""
 
-    def __init__(self, timeout: int = 20) -> None:
+    def __init__(self, engine: OcrEngine, *, timeout: int = 20) -> None:
+        self._reader = RegionReader(engine, "handwritten digits")
         self._timeout = timeout
 
     def read_digits(self, image: Image.Image, *, single_char: bool = False) -> str:
-        import pytesseract
-
-        from extractors.ocr.tesseract import _run
-
-        text = _run(
-            pytesseract.image_to_string,
+        words = self._reader.read(
             image,
-            lang="eng",
-            config=(SINGLE_DIGIT_CONFIG if single_char else DIGIT_CONFIG),
+            lang=DIGITS_LANG,
             timeout=self._timeout,
+            segmentation=Segmentation.CHARACTER if single_char else Segmentation.LINE,
+            alphabet=DIGITS,
         )
-        return re.sub(r"\D", "", str(text))
+        return re.sub(r"\D", "", "".join(w.text for w in words))
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,19 @@
 """What a digit reader is: small protocols, apart from the OCR engine, so another model can
-replace the CNN or tesseract without either knowing."""
+replace the CNN or the engine's digit mode without either knowing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from PIL import Image
 
 
+@runtime_checkable
 class DigitReader(Protocol):
-    """Reads a short run of digits from a small image (tesseract, the CNN, a fake in tests)."""
+    """Reads a short run of digits from a small image (the OCR engine's digit mode, the CNN, a
+    fake in tests)."""
 
     def read_digits(self, image: Image.Image, *, single_char: bool = False) -> str: ...
 

@@ -1,5 +1,11 @@
 """OCR engines behind one Protocol, chosen by name from a registry."""
 
-from extractors.ocr.engine import OcrEngine, available_engines, get_engine, register_engine
+from extractors.ocr.engine import (
+    OcrEngine,
+    Segmentation,
+    available_engines,
+    get_engine,
+    register_engine,
+)
 
-__all__ = ["OcrEngine", "available_engines", "get_engine", "register_engine"]
+__all__ = ["OcrEngine", "Segmentation", "available_engines", "get_engine", "register_engine"]

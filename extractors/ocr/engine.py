@@ -1,8 +1,15 @@
-"""The OCR engine interface and the registry that picks one by name (e.g. "tesseract")."""
+"""The OCR engine interface and the registry that picks one by name (e.g. "tesseract").
+
+Everything outside `extractors/ocr/` reads through `OcrEngine` and never asks which engine it
+has: a page's words (`recognize`), which way up a page is (`orientation`) and the words of a
+region cut from a page for a second reading (`read_region`, with how the region's text is laid
+out and, where the caller knows it, the alphabet it is printed in).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from PIL import Image
@@ -10,9 +17,19 @@ from PIL import Image
 from extractors.records import Word
 
 
+class Segmentation(StrEnum):
+    """How the text of a region is laid out, so the engine reads it as such."""
+
+    BLOCK = "block"  # one block of lines: a signing block, the MRZ's three lines
+    LINE = "line"  # one line: a card value's band, boxed digits, a handwritten number
+    CHARACTER = "character"  # one glyph
+
+
 @runtime_checkable
 class OcrEngine(Protocol):
-    """Recognizes the words of one page image; boxes are in that image's pixels."""
+    """Recognizes words in images; boxes are in the given image's pixels. Every method raises
+    `extractors.errors.OcrEngineError` subclasses (`OcrTimeout` past `timeout` seconds,
+    `EngineMissing` when the engine or a language is not installed)."""
 
     name: str
 
@@ -21,7 +38,25 @@ class OcrEngine(Protocol):
         ...
 
     def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]:
-        """Words in reading order with `line`/`block` set; raises OcrEngineError subclasses."""
+        """A whole page's words in reading order, with `line`/`block` set."""
+        ...
+
+    def orientation(self, image: Image.Image, *, timeout: int) -> int:
+        """Degrees (0, 90, 180, 270) to turn the page clockwise to make it upright: 0 when it is
+        upright and when the engine cannot tell with confidence (the engine's own measure)."""
+        ...
+
+    def read_region(
+        self,
+        image: Image.Image,
+        *,
+        lang: str,
+        timeout: int,
+        segmentation: Segmentation,
+        alphabet: str | None = None,
+    ) -> list[Word]:
+        """The words of a region cut from a page, read as `segmentation` says, recognizing only
+        the characters of `alphabet` when given (e.g. the MRZ's OCR-B letters, digits)."""
         ...
 
 

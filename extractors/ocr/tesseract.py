@@ -7,6 +7,10 @@ helper gives the same words as the command line (same library call, same TSV) an
 isolation: a page that hangs is killed at its time-out, a crash fails that page only. Where the
 library cannot be loaded, or for settings the helper does not take, the command line is used
 through pytesseract as before. Orientation detection (rare) always uses the command line.
+
+Regions cut from a page for a second reading are read the same way, with Tesseract's page
+segmentation mode for the region's layout and, where the caller gives an alphabet, a character
+whitelist (`read_region`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import pytesseract
 from PIL import Image
 
 from extractors.errors import EngineMissing, OcrEngineError, OcrTimeout
+from extractors.ocr.engine import Segmentation
 from extractors.records import Box, Word
 from extractors.text import nfc
 
@@ -39,14 +44,20 @@ from extractors.text import nfc
 _SUBPROCESS_ENV = {"OMP_THREAD_LIMIT": "1"}
 # The reader (`extractors.reading`) says which page and what limit; this is the engine's own word.
 _TIMED_OUT = "Nhận dạng chữ (OCR) một trang quá thời gian cho phép"
+# Tesseract's page segmentation mode for each layout of a region.
+_PSM = {Segmentation.BLOCK: 6, Segmentation.LINE: 7, Segmentation.CHARACTER: 10}
+# Orientation detection's confidence (Tesseract's OSD score) below which a page is left as it is.
+MIN_ORIENTATION_CONFIDENCE = 5.0
 
 
 class TesseractEngine:
     name = "tesseract"
 
     def __init__(self, config: str = "--psm 3", *, persistent: bool = True) -> None:
-        """`persistent=False` always runs the command line (one process per page)."""
+        """`config`: the command-line settings pages are read with. `persistent=False` always
+        runs the command line (one process per page or region)."""
         self._config = config
+        self._persistent = persistent
         self._helper_settings = _helper_settings(config) if persistent else None
 
     def version(self) -> str:
@@ -54,8 +65,52 @@ class TesseractEngine:
 
     def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]:
         """OCR one image; words with conf -1 (layout rows) or empty text are dropped."""
-        if self._helper_settings is not None:
-            psm, variables = self._helper_settings
+        return self._read(image, lang, timeout, self._config, self._helper_settings)
+
+    def read_region(
+        self,
+        image: Image.Image,
+        *,
+        lang: str,
+        timeout: int,
+        segmentation: Segmentation,
+        alphabet: str | None = None,
+    ) -> list[Word]:
+        """A region read with the page segmentation mode of its layout, and the whitelist of
+        `alphabet` when given."""
+        config = f"--psm {_PSM[segmentation]}"
+        if alphabet:
+            config += " -c " + shlex.quote(f"tessedit_char_whitelist={alphabet}")
+        settings = _helper_settings(config) if self._persistent else None
+        return self._read(image, lang, timeout, config, settings)
+
+    def orientation(self, image: Image.Image, *, timeout: int) -> int:
+        """Tesseract's orientation and script detection (OSD): its rotation when its confidence
+        reaches MIN_ORIENTATION_CONFIDENCE, else 0."""
+        with _uncompressed(image) as path:
+            result = _run(
+                pytesseract.image_to_osd,
+                path,
+                config="--psm 0",
+                output_type=pytesseract.Output.DICT,
+                timeout=timeout,
+            )
+        rotate = int(result.get("rotate", 0)) % 360
+        confidence = float(result.get("orientation_conf", 0.0))
+        return rotate if confidence >= MIN_ORIENTATION_CONFIDENCE else 0
+
+    def _read(
+        self,
+        image: Image.Image,
+        lang: str,
+        timeout: int,
+        config: str,
+        helper_settings: tuple[int, list[list[str]]] | None,
+    ) -> list[Word]:
+        """The words of `image` by the helper when it takes `helper_settings`, else by the
+        command line with `config`."""
+        if helper_settings is not None:
+            psm, variables = helper_settings
             for attempt in (1, 2):
                 helper = _shared_helper()
                 if helper is None:
@@ -73,23 +128,11 @@ class TesseractEngine:
                 pytesseract.image_to_data,
                 path,
                 lang=lang,
-                config=self._config,
+                config=config,
                 output_type=pytesseract.Output.DICT,
                 timeout=timeout,
             )
         return words_from_data(data)
-
-    def orientation(self, image: Image.Image, *, timeout: int) -> tuple[int, float]:
-        """(degrees to rotate clockwise to make the page upright, OSD confidence)."""
-        with _uncompressed(image) as path:
-            result = _run(
-                pytesseract.image_to_osd,
-                path,
-                config="--psm 0",
-                output_type=pytesseract.Output.DICT,
-                timeout=timeout,
-            )
-        return int(result.get("rotate", 0)), float(result.get("orientation_conf", 0.0))
 
 
 @contextmanager

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from extractors.errors import EngineMissing, OcrEngineError, OcrTimeout
-from extractors.ocr import available_engines, get_engine, register_engine
+from extractors.ocr import Segmentation, available_engines, get_engine, register_engine
 from extractors.ocr import tesseract as tesseract_module
 from extractors.ocr.engine import OcrEngine
 from extractors.ocr.fake import FakeEngine
@@ -66,17 +66,26 @@ def test_words_from_data_drops_layout_rows_and_scales_confidence() -> None:
         (pytesseract.TesseractError(1, "segfault"), OcrEngineError, "Tesseract gặp lỗi"),
     ],
 )
+@pytest.mark.parametrize("method", ["recognize", "read_region", "orientation"])
 def test_tesseract_errors_are_translated(
-    monkeypatch: pytest.MonkeyPatch, raised: Exception, expected: type, text: str
+    monkeypatch: pytest.MonkeyPatch, raised: Exception, expected: type, text: str, method: str
 ) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise raised
 
     monkeypatch.setattr(pytesseract, "image_to_data", boom)
+    monkeypatch.setattr(pytesseract, "image_to_osd", boom)
+    engine = TesseractEngine(persistent=False)
+    image = Image.new("L", (50, 50), 255)
+    calls = {
+        "recognize": lambda: engine.recognize(image, lang="vie", timeout=5),
+        "read_region": lambda: engine.read_region(
+            image, lang="eng", timeout=5, segmentation=Segmentation.LINE, alphabet="0123456789"
+        ),
+        "orientation": lambda: engine.orientation(image, timeout=5),
+    }
     with pytest.raises(expected) as err:
-        TesseractEngine(persistent=False).recognize(
-            Image.new("L", (50, 50), 255), lang="vie", timeout=5
-        )
+        calls[method]()
     assert text in err.value.message
     # Nothing the engine says is an outage: a time-out is the page's (issue 14), retried in vain.
     assert err.value.retryable is False

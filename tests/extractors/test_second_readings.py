@@ -24,6 +24,7 @@ from extractors.fields.common import clean_text, restore_phrases
 from extractors.mrz import find_mrz
 from extractors.mrz_reread import reread_mrz
 from extractors.ocr.engine import OcrEngine
+from extractors.ocr.fake import FakeEngine
 from extractors.options import ReadOptions
 from extractors.reading import read_document
 from extractors.records import Box, Field, PageSource, PageText, Word
@@ -73,7 +74,7 @@ def test_a_garbled_mrz_is_read_again_and_its_check_digits_then_hold(
 
 
 def test_an_mrz_whose_check_digits_hold_is_not_read_twice(
-    tmp_path: Path, tesseract: OcrEngine, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, tesseract: OcrEngine
 ) -> None:
     pages, images, truth = _card(tmp_path, "id_card_chip_back", tesseract)
     page = pages[0]
@@ -87,16 +88,9 @@ def test_an_mrz_whose_check_digits_hold_is_not_read_twice(
         elif key not in seen:
             seen.add(key)
             exact.append(replace(w, text=next(printed, "")))
-    calls: list[object] = []
-
-    class Counting:
-        def recognize(self, image: Image.Image, *, lang: str, timeout: int) -> list[Word]:
-            calls.append(image)
-            return []
-
-    monkeypatch.setattr("extractors.mrz_reread.region_reader", lambda engine, config: Counting())
-    assert reread_mrz([replace(page, words=tuple(exact))], images, tesseract) is None
-    assert calls == []  # no second OCR when every check digit already holds
+    counting = FakeEngine()
+    assert reread_mrz([replace(page, words=tuple(exact))], images, counting) is None
+    assert counting.region_calls == []  # no second OCR when every check digit already holds
 
 
 def test_a_dropped_id_number_line_is_read_from_its_band(
@@ -240,7 +234,7 @@ def test_a_misread_english_label_is_not_taken_as_the_value() -> None:
 def test_an_image_is_needed_for_a_second_reading(tesseract: OcrEngine) -> None:
     page = PageText(1, 100, 100, PageSource.OCR, _words([(10, 10, "IDVNM«<<")]))
     assert reread_mrz([page], {}, tesseract) is None
-    assert reread_mrz([page], {1: Image.new("L", (100, 100), 255)}, None) is None
+    assert reread_mrz([page], {1: Image.new("L", (100, 100), 255)}, FakeEngine()) is None
 
 
 def test_id_digits_in_boxes_are_read_again_without_the_box_walls(

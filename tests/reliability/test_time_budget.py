@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from extractors.errors import OcrTimeout
 from extractors.ocr import engine as engine_registry
+from extractors.ocr.fake import FakeEngine
 from extractors.records import Box, Word
 from loaders.models import BatchFile, Document, FileStatus
 from sohoa.pipeline.quarantine_ops import retry
@@ -102,13 +103,14 @@ def test_a_page_over_the_time_limit_quarantines_its_file_and_the_batch_goes_on(
     runtime.close()
 
 
-class _SlowOnBigPages:
+class _SlowOnBigPages(FakeEngine):
     """Tesseract's contract, without its minutes: a page larger than `big` pixels needs `needs`
     seconds, so under a shorter limit it times out (at once: the test need not wait it out)."""
 
-    name = "tesseract"
+    name = "slow-fake"
 
     def __init__(self, *, big: int = 1_000_000, needs: int = 60, per_page: float = 0.0) -> None:
+        super().__init__()
         self.big, self.needs, self.per_page = big, needs, per_page
         self.limits: list[int] = []
 
