@@ -60,7 +60,7 @@ from loaders.bulk_load import FIELD_COLUMNS, BulkItem, load_extractions
 from loaders.db import make_engine, make_session_factory, upgrade
 from loaders.load import load_extraction
 from loaders.models import BatchFile
-from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE
+from sohoa.pipeline.load_step import LOAD_TRANSACTION_SIZE
 from tests.loaders import factories
 
 PG_URL = os.environ.get(

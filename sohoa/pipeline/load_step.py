@@ -1,4 +1,4 @@
-"""Loading processed files into the warehouse.
+"""The pipeline's load step: processed files' cached extractions into the warehouse.
 
 `load_files` is the batch path: a chunk's cached extractions go through the set-based bulk loader
 (`loaders.bulk_load`) in one transaction of at most `LOAD_TRANSACTION_SIZE` documents, which also

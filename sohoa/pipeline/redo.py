@@ -29,7 +29,7 @@ from loaders.review_log import chosen_types
 from sohoa.pipeline import workdir
 from sohoa.pipeline.erasure import ERASED_CODE, ERASED_MESSAGE, clear_written_back
 from sohoa.pipeline.errors import PermanentStepError, step_boundary
-from sohoa.pipeline.load import load_file
+from sohoa.pipeline.load_step import load_file
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.pipeline.report import build_report, save_report
 from sohoa.pipeline.sources import check_type_hint

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 # Progress callback: (stage, done, total). Stages: "intake", "process", "load".
 Progress = Callable[[str, int, int], None]
 
-# Files per load transaction; None: `sohoa.pipeline.load.LOAD_TRANSACTION_SIZE` (read when there
-# is something to load, so that module is not imported otherwise).
+# Files per load transaction; None: `sohoa.pipeline.load_step.LOAD_TRANSACTION_SIZE` (read when
+# there is something to load, so that module is not imported otherwise).
 LOAD_TRANSACTION_SIZE: int | None = None
 # What a worker needs, imported once in the fork server before it forks any worker: the steps,
 # this module (the worker functions) and the command's main module (each worker would otherwise
@@ -187,13 +187,13 @@ def _run_batch(
         ]
     tick("load", 0, len(to_load))
     if to_load:
-        from sohoa.pipeline import load
+        from sohoa.pipeline import load_step
 
-        size = LOAD_TRANSACTION_SIZE or load.LOAD_TRANSACTION_SIZE
+        size = LOAD_TRANSACTION_SIZE or load_step.LOAD_TRANSACTION_SIZE
         for start in range(0, len(to_load), size):
             part = to_load[start : start + size]
             with step_boundary("load"):
-                load.load_files(runtime, batch, part)  # one transaction: all loaded, or none
+                load_step.load_files(runtime, batch, part)  # one transaction: all loaded, or none
             tick("load", start + len(part), len(to_load))
 
     report = build_report(runtime, batch, finish=True)

@@ -18,7 +18,7 @@ from loaders.review_log import chosen_types
 from sohoa.pipeline import workdir
 from sohoa.pipeline.errors import step_boundary
 from sohoa.pipeline.intake import intake
-from sohoa.pipeline.load import LOAD_TRANSACTION_SIZE, load_files
+from sohoa.pipeline.load_step import LOAD_TRANSACTION_SIZE, load_files
 from sohoa.pipeline.process import FileOutcome, process_file
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.pipeline.report import build_report, save_report

@@ -173,7 +173,7 @@ def test_postgres_stopped_mid_load_then_rerun_equals_a_clean_run(
 
     faulted = Runtime(settings_for("faulted"))
     upgrade(faulted.engine)
-    import sohoa.pipeline.load as load_module
+    import sohoa.pipeline.load_step as load_module
 
     real = load_module.load_extractions
     # Two documents per load transaction, so the crash hits the second one while the first is

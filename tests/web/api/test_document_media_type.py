@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from loaders.batches import register_file, start_run
 from loaders.models import Document
-from sohoa.pipeline.load import load_file, load_files
+from sohoa.pipeline.load_step import load_file, load_files
 from sohoa.runtime import Runtime
 from storage import layout
 from tests.loaders import factories
