@@ -17,6 +17,9 @@ from typing import Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Plain data with no imports of its own: DAG files that read the settings stay cheap to parse.
+from extractors.options import ReadOptions
+
 EMBEDDED_DATABASE_URL = "sqlite:///./var/sohoa.db"
 EMBEDDED_STORAGE_URL = "file://./var/objects"
 
@@ -132,6 +135,19 @@ class Settings(BaseSettings):
             "retry_exponential_backoff": 2.0,
             "max_retry_delay": max_retry_delay,
         }
+
+    def read_options(
+        self, *, lang: str | None = None, ocr_timeout: int | None = None
+    ) -> ReadOptions:
+        """How the pipeline reads a file (`extractors.options.ReadOptions`) under these settings;
+        `lang` and `ocr_timeout` (seconds per page) override them for one file (a retry)."""
+        return ReadOptions(
+            lang=lang or self.ocr_lang,
+            render_dpi=self.render_dpi,
+            max_pages=self.max_pages,
+            max_image_pixels=self.max_image_pixels,
+            ocr_timeout=ocr_timeout or self.ocr_timeout_seconds,
+        )
 
     @property
     def embedded(self) -> bool:

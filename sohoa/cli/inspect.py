@@ -42,13 +42,12 @@ def read_pages_and_images(
     from extractors.errors import ExtractionError
     from extractors.ocr import get_engine
     from extractors.reading import read_document
-    from sohoa.pipeline.process import read_options
 
     if not file.is_file():
         fail(f"no such file: {file}")
     from sohoa.pipeline.process import KEEP_IMAGES_OF_PAGES
 
-    options = read_options(get_settings(), lang=lang)
+    options = get_settings().read_options(lang=lang)
     try:
         engine = get_engine(options.engine)
         pages, images = [], {}
@@ -111,12 +110,11 @@ def extract(
     from extractors.refine import finish_extraction
     from extractors.signatures import read_signatures
     from sohoa.pipeline.intake import sha256_of
-    from sohoa.pipeline.process import read_options
 
     pages, images = read_pages_and_images(file, lang)
     hint = None if doc_type.value == "auto" else doc_type.value
     result = run_extract(pages, sha256=sha256_of(file), hint=hint)
-    engine = get_engine(read_options(get_settings(), lang=lang).engine)
+    engine = get_engine(get_settings().read_options(lang=lang).engine)
     result = finish_extraction(result, pages, images, engine, read_signatures(file))
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")

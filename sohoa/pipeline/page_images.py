@@ -90,9 +90,8 @@ def _render(runtime: Runtime, sha256: str, number: int, info: dict[str, Any]) ->
     from extractors.errors import InputDocumentError
     from extractors.pages import render_page
     from sohoa.pipeline import workdir
-    from sohoa.pipeline.process import read_options
 
-    options = read_options(runtime.settings)
+    options = runtime.settings.read_options()
     options = replace(  # as processing rendered it, whatever the settings say now
         options,
         render_dpi=int(info.get("render_dpi", options.render_dpi)),

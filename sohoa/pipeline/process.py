@@ -47,7 +47,6 @@ from sohoa.pipeline.erasure import ERASED_CODE, ERASED_MESSAGE, clear_written_ba
 from sohoa.pipeline.page_images import encode_png
 from sohoa.pipeline.quarantine import quarantine_file
 from sohoa.runtime import Runtime
-from sohoa.settings import Settings
 from storage import ObjectNotFound, layout
 
 log = logging.getLogger(__name__)
@@ -80,19 +79,6 @@ class FileOutcome:
     def stats(self) -> dict[str, Any]:
         hidden = ("sha256", "status", "extraction", "options_fingerprint")
         return {k: v for k, v in asdict(self).items() if k not in hidden}
-
-
-def read_options(
-    settings: Settings, *, lang: str | None = None, ocr_timeout: int | None = None
-) -> ReadOptions:
-    """`ocr_timeout` (seconds per page) overrides the setting for one file (a person's retry)."""
-    return ReadOptions(
-        lang=lang or settings.ocr_lang,
-        render_dpi=settings.render_dpi,
-        max_pages=settings.max_pages,
-        max_image_pixels=settings.max_image_pixels,
-        ocr_timeout=ocr_timeout or settings.ocr_timeout_seconds,
-    )
 
 
 def what_the_run_does(exc: ExtractionError) -> str:
@@ -149,7 +135,7 @@ def process_file(
     withheld = mark == SHARED_WITH_ERASED
     if withheld:
         clear_written_back(runtime, sha256, mark)  # what a run before erasure was sticky wrote
-    options = read_options(runtime.settings, lang=lang, ocr_timeout=ocr_timeout)
+    options = runtime.settings.read_options(lang=lang, ocr_timeout=ocr_timeout)
     fingerprint = options_fingerprint(options, hint)
     if not reprocess and not withheld:
         cached = load_cached(runtime, sha256)

@@ -43,7 +43,7 @@ from loaders.models import Document, DocumentStatus
 from loaders.review_log import open_locked, record_action
 from sohoa.pipeline import workdir
 from sohoa.pipeline.page_images import page_image_png
-from sohoa.pipeline.process import KEEP_IMAGES_OF_PAGES, options_fingerprint, read_options
+from sohoa.pipeline.process import KEEP_IMAGES_OF_PAGES, options_fingerprint
 from sohoa.pipeline.redo import redo_file
 from sohoa.runtime import Runtime
 from storage import ObjectNotFound, layout
@@ -152,7 +152,7 @@ def _from_cache(
     pages = [PageText.from_dict(p) for p in ocr.get("pages", ())]
     if not pages:
         return None
-    options = read_options(runtime.settings)
+    options = runtime.settings.read_options()
     extraction = extract(pages, sha256=sha256, hint=doc_type)
     extraction = finish_extraction(
         extraction,

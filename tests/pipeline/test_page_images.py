@@ -3,6 +3,7 @@ same pixels processing read (so the stored word boxes fit), then kept in the sto
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
@@ -17,7 +18,7 @@ from extractors.reading import ReadPage, read_document
 from extractors.records import PageSource, PageText
 from sohoa.pipeline import process as process_module
 from sohoa.pipeline.page_images import page_image_png
-from sohoa.pipeline.process import process_file, read_options
+from sohoa.pipeline.process import process_file
 from sohoa.runtime import Runtime
 from storage import layout
 from tests.conftest import REAL_DATA
@@ -49,7 +50,7 @@ def files(sample_batch: Path) -> list[Path]:
 def test_pages_are_not_stored_while_processing_and_rendered_alike_on_demand(
     runtime: Runtime, files: list[Path]
 ) -> None:
-    options = read_options(runtime.settings)
+    options = runtime.settings.read_options()
     for path in files:
         sha = _put(runtime, path)
         outcome = process_file(runtime, "lo-img", sha)
@@ -78,7 +79,7 @@ def test_a_page_turned_upright_is_stored_at_once(
 
     monkeypatch.setattr(process_module, "read_pages", turned)
     sha = _put(runtime, files[0])
-    options = read_options(runtime.settings)
+    options = runtime.settings.read_options()
     process_module._read_pages(runtime, sha, files[0], options, get_engine(options.engine))
     ocr = json.loads(runtime.store.get_bytes(layout.ocr_json(sha)))
     assert ocr["page_images"]["stored"] == [1]
@@ -94,3 +95,18 @@ def test_no_image_without_the_words_or_the_original(runtime: Runtime, files: lis
     process_file(runtime, "lo-img", sha)
     runtime.store.delete(layout.original(sha))
     assert page_image_png(runtime, sha, 1) is None
+
+
+def test_page_images_and_processing_do_not_import_each_other() -> None:
+    """Processing stores a turned page's PNG (`encode_png`); rendering a page needs only the
+    settings' read options (`Settings.read_options`), never the processing module."""
+    import sohoa.pipeline.page_images as page_images
+
+    tree = ast.parse(Path(page_images.__file__).read_text("utf-8"))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert "sohoa.pipeline.process" not in imported
