@@ -6,7 +6,9 @@ review UI renders it later from the original (`render_page`). Its text layer is 
 pdfplumber and scaled to the render's pixels. Text drawn by form widgets (the e-signature stamp,
 and the number and day that e-office systems stamp in after signing) is not page content, so
 pdfplumber misses it; it is read from pypdfium2 after flattening the page and added to the page's
-words.
+words. Some systems draw the number and the day as pictures inside the widget (real dev half:
+dhxdhn-1089-qd): the header's widgets that add no text keep their ink alone (the page rendered with
+and without them, compared) as the page's `pictures`, for the reader to OCR.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import logging
 import math
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
 import pdfplumber
 import pdfplumber.utils
 import pypdfium2 as pdfium
@@ -41,6 +45,15 @@ PDFIUM_ERR_PASSWORD = 4
 PDFIUM_ERR_SECURITY = 6
 
 
+@dataclass(frozen=True)
+class Picture:
+    """What a form widget draws as a picture: its ink alone (black on white, the page's text and
+    lines gone), and where it lies in the page image's pixels."""
+
+    box: Box
+    ink: Image.Image
+
+
 class SourcePage:
     """One page: its image (RGB; boxes are in its pixels) and the PDF text layer words, if any.
 
@@ -57,6 +70,7 @@ class SourcePage:
         *,
         size: tuple[int, int] | None = None,
         render: Callable[[], Image.Image] | None = None,
+        pictures: tuple[Picture, ...] = (),
     ) -> None:
         if image is not None:
             size = image.size
@@ -66,6 +80,7 @@ class SourcePage:
         self.text_words = text_words  # None: no text layer (an image, or an unreadable layer)
         self.notes = notes
         self.size: tuple[int, int] = size
+        self.pictures = pictures  # what the header's widgets draw as pictures (their ink alone)
         self._image = image
         self._render = render
 
@@ -165,11 +180,14 @@ class PdfSource(SourceDocument):
             page = self._pdf[index]
             scale, size = _render_scale(page, self._options, notes)
             widget_words: list[Word] = []
+            pictures: tuple[Picture, ...] = ()
             if pdfium_raw.FPDFPage_GetAnnotCount(page) > 0:
                 crop_left, crop_bottom, _, _ = page.get_cropbox()
-                page, widget_words = _flatten_widgets(
-                    self._pdf, index, page, scale, crop_left, crop_bottom, page.get_height()
-                )
+                place = _Placement(scale, crop_left, crop_bottom, page.get_height())
+                header = _header_widgets(page, place)
+                before = _render_boxes(page, scale, header) if header else []
+                page, widget_words = _flatten_widgets(self._pdf, index, page, place)
+                pictures = _pictures(page, scale, header, before)
         except pdfium.PdfiumError as exc:
             raise _unreadable_page(index, exc) from exc
         self._page, self._page_index = page, index
@@ -177,7 +195,13 @@ class PdfSource(SourceDocument):
         if words is not None or widget_words:
             words = order_words([*(words or []), *widget_words])
         return SourcePage(
-            index + 1, None, words, tuple(notes), size=size, render=lambda: self._render(index)
+            index + 1,
+            None,
+            words,
+            tuple(notes),
+            size=size,
+            render=lambda: self._render(index),
+            pictures=pictures,
         )
 
     def _render(self, index: int) -> Image.Image:
@@ -309,9 +333,7 @@ def _render_index(pdf: pdfium.PdfDocument, index: int, options: ReadOptions) -> 
     """Load page `index`, flatten its widgets as `_read_page` does, and render it."""
     try:
         page = pdf[index]
-        if pdfium_raw.FPDFPage_GetAnnotCount(page) > 0 and page.flatten() == (
-            pdfium_raw.FLATTEN_SUCCESS
-        ):
+        if pdfium_raw.FPDFPage_GetAnnotCount(page) > 0 and _flatten(page):
             page.close()
             page = pdf[index]
     except pdfium.PdfiumError as exc:
@@ -353,26 +375,42 @@ def _translate_pdfium_open_error(exc: pdfium.PdfiumError) -> Exception:
     )
 
 
+@dataclass(frozen=True)
+class _Placement:
+    """How PDF points map to the page image's pixels."""
+
+    scale: float
+    crop_left: float
+    crop_bottom: float
+    height_pt: float
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        px_left = round((left - self.crop_left) * self.scale)
+        px_top = round((self.height_pt - (top - self.crop_bottom)) * self.scale)
+        px_w = max(1, round((right - left) * self.scale))
+        px_h = max(1, round((top - bottom) * self.scale))
+        return Box(px_left, px_top, px_w, px_h)
+
+
+def _flatten(page: pdfium.PdfPage) -> bool:
+    """Merge the page's annotation appearances into its content. A page copied out of a signed
+    file keeps its widgets without the document's form (no AcroForm, so no form env):
+    pypdfium2's flatten() refuses that, PDFium flattens it alike."""
+    if page.formenv:
+        status = page.flatten()
+    else:
+        status = pdfium_raw.FPDFPage_Flatten(page, pdfium_raw.FLAT_NORMALDISPLAY)
+    return bool(status == pdfium_raw.FLATTEN_SUCCESS)
+
+
 def _flatten_widgets(
-    pdf: pdfium.PdfDocument,
-    index: int,
-    page: pdfium.PdfPage,
-    scale: float,
-    crop_left: float,
-    crop_bottom: float,
-    height_pt: float,
+    pdf: pdfium.PdfDocument, index: int, page: pdfium.PdfPage, place: _Placement
 ) -> tuple[pdfium.PdfPage, list[Word]]:
     """Merge annotation appearances into the page; return the reopened page and their words."""
     textpage = page.get_textpage()
     before = textpage.count_chars()
     textpage.close()
-    # A page copied out of a signed file keeps its widgets without the document's form (no
-    # AcroForm, so no form env): pypdfium2's flatten() refuses that, PDFium flattens it alike.
-    if page.formenv:
-        status = page.flatten()
-    else:
-        status = pdfium_raw.FPDFPage_Flatten(page, pdfium_raw.FLAT_NORMALDISPLAY)
-    if status != pdfium_raw.FLATTEN_SUCCESS:
+    if not _flatten(page):
         return page, []
     page.close()
     page = pdf[index]
@@ -392,11 +430,7 @@ def _flatten_widgets(
         current.clear()
         if not text:
             return
-        px_left = round((left - crop_left) * scale)
-        px_top = round((height_pt - (top - crop_bottom)) * scale)
-        px_w = max(1, round((right - left) * scale))
-        px_h = max(1, round((top - bottom) * scale))
-        words.append(Word(text, Box(px_left, px_top, px_w, px_h), 1.0))
+        words.append(Word(text, place.box(left, bottom, right, top), 1.0))
 
     for i in range(before, after):
         ch = textpage.get_text_range(i, 1)
@@ -413,6 +447,76 @@ def _flatten_widgets(
     flush()
     textpage.close()
     return page, words
+
+
+# The e-office number and day sit in the header: widgets lower down are signatures and seals.
+HEADER_SHARE = 0.4
+# A pixel whose grey level changes by more than this when the widgets are drawn is their ink.
+INK_CHANGE = 40
+
+
+def _header_widgets(page: pdfium.PdfPage, place: _Placement) -> list[Box]:
+    """The boxes (pixels) of the header's form widgets that draw pictures and no text."""
+    boxes = []
+    limit = HEADER_SHARE * place.height_pt * place.scale
+    for i in range(pdfium_raw.FPDFPage_GetAnnotCount(page)):
+        annot = pdfium_raw.FPDFPage_GetAnnot(page, i)
+        try:
+            if pdfium_raw.FPDFAnnot_GetSubtype(annot) != pdfium_raw.FPDF_ANNOT_WIDGET:
+                continue
+            rect = pdfium_raw.FS_RECTF()
+            if not pdfium_raw.FPDFAnnot_GetRect(annot, rect):
+                continue
+            drawn: set[int] = set()
+            for k in range(pdfium_raw.FPDFAnnot_GetObjectCount(annot)):
+                drawn |= _object_types(pdfium_raw.FPDFAnnot_GetObject(annot, k))
+            if pdfium_raw.FPDF_PAGEOBJ_TEXT in drawn or pdfium_raw.FPDF_PAGEOBJ_IMAGE not in drawn:
+                continue
+        finally:
+            pdfium_raw.FPDFPage_CloseAnnot(annot)
+        box = place.box(rect.left, rect.bottom, rect.right, rect.top)
+        if box.top < limit and box.width > 1 and box.height > 1:
+            boxes.append(box)
+    return boxes
+
+
+def _object_types(obj: Any) -> set[int]:
+    """The kinds of page objects `obj` draws, inside nested forms too."""
+    kind = pdfium_raw.FPDFPageObj_GetType(obj)
+    kinds = {kind}
+    if kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
+        for i in range(pdfium_raw.FPDFFormObj_CountObjects(obj)):
+            kinds |= _object_types(pdfium_raw.FPDFFormObj_GetObject(obj, i))
+    return kinds
+
+
+def _render_boxes(page: pdfium.PdfPage, scale: float, boxes: list[Box]) -> list[Image.Image]:
+    """The page's pixels in each box (grey), as the page draws them now."""
+    bitmap = page.render(scale=scale, may_draw_forms=False)
+    image = bitmap.to_pil().convert("L")
+    bitmap.close()
+    return [image.crop((b.left, b.top, b.right, b.bottom)) for b in boxes]
+
+
+def _pictures(
+    page: pdfium.PdfPage, scale: float, boxes: list[Box], before: list[Image.Image]
+) -> tuple[Picture, ...]:
+    """What the header's picture widgets draw: the pixels that changed when they were merged into
+    the page, dark on white."""
+    if not boxes:
+        return ()
+    after = _render_boxes(page, scale, boxes)
+    out = []
+    for box, old, new in zip(boxes, before, after, strict=True):
+        old_px, new_px = np.asarray(old, dtype=np.int16), np.asarray(new, dtype=np.int16)
+        if old_px.shape != new_px.shape:
+            continue
+        changed = np.abs(new_px - old_px) > INK_CHANGE
+        if not changed.any():
+            continue
+        ink = np.where(changed, new_px, 255).astype(np.uint8)
+        out.append(Picture(box, Image.fromarray(ink, "L")))
+    return tuple(out)
 
 
 # --- images --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pdfplumber
 from PIL import Image
 
 from extractors.errors import OcrEngineError, OcrTimeout
+from extractors.layout import order_words
 from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
 from extractors.pages import SourcePage, open_document
@@ -19,6 +20,7 @@ from extractors.preprocess import prepare_for_ocr
 from extractors.records import PageSource, PageText, Word
 from extractors.sniff import sniff
 from extractors.textlayer import assess_text_layer
+from extractors.widget_pictures import read_pictures
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +78,19 @@ def _read(page: SourcePage, options: ReadOptions, engine: OcrEngine) -> ReadPage
         started = time.perf_counter()
         verdict = assess_text_layer(page.text_words, page.size)
         if verdict.usable:
+            words, notes = list(page.text_words), (*page.notes, verdict.reason)
+            if page.pictures:  # a number and a day an e-office system drew as pictures
+                words = order_words([*words, *read_pictures(page.pictures, engine, options)])
+                notes = (*notes, "widget pictures read by OCR")
             text = PageText(
                 number=page.number,
                 width=width,
                 height=height,
                 source=PageSource.TEXT_LAYER,
-                words=tuple(page.text_words),
+                words=tuple(words),
                 engine=TEXT_LAYER_ENGINE,
                 seconds=time.perf_counter() - started,
-                notes=(*page.notes, verdict.reason),
+                notes=notes,
             )
             return ReadPage(text, None)
         why = verdict.reason
