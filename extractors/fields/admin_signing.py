@@ -67,7 +67,6 @@ RANKS = (
     "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
     "Thiếu tá", "Đại úy", "Thượng úy", "Trung úy", "Thiếu úy",
 )  # fmt: skip
-_NAME_PUNCTUATION = "._,;:|'\"-"
 MAX_NAME_DROP = 14  # row heights between the last title line and the name (signature, seal)
 
 
@@ -275,8 +274,9 @@ def _name(parts: list[Line], titles: list[Line]) -> Field | None:
 def _name_words(words: Sequence[Word]) -> tuple[list[Word], str] | None:
     """The name in a part's words: titles and ranks before it dropped; 2–5 capitalized words
     (a name printed in capitals is written in title case)."""
-    # Punctuation and a seal's debris (letters read at under 0.3, "&:", "Ỷ") are not the name.
-    kept = [w for w in words if w.text.strip(_NAME_PUNCTUATION + "&") and w.confidence >= 0.3]
+    # Punctuation and a seal's debris (letters read at under 0.3, "&:", "Ỷ") are not the name,
+    # nor a signature's tail read as a quote mark glued to it ("“Trần Hồng Mai", vace-103-qd).
+    kept = [w for w in words if _bare(w.text) and w.confidence >= 0.3]
     text = " ".join(w.text for w in kept)
     academic = _ACADEMIC.match(text)
     if academic:
@@ -286,7 +286,7 @@ def _name_words(words: Sequence[Word]) -> tuple[list[Word], str] | None:
         if fold(" ".join(w.text for w in kept[:2])).startswith(fold(rank)):
             kept = kept[len(rank.split()) :]
             break
-    texts = [w.text.strip(_NAME_PUNCTUATION) for w in kept]
+    texts = [_bare(w.text) for w in kept]
     if not 2 <= len(texts) <= 5:
         return None
     if all(_is_name_word(t) for t in texts):
@@ -298,6 +298,11 @@ def _name_words(words: Sequence[Word]) -> tuple[list[Word], str] | None:
         if fold(written[0]) in family_names() and all(w in name_syllables() for w in written[1:]):
             return kept, " ".join(written)
     return None
+
+
+def _bare(text: str) -> str:
+    """A word without the punctuation and marks at its ends ("“Trần" → "Trần", "Mai." → "Mai")."""
+    return re.sub(r"^[\W_]+|[\W_]+$", "", text)
 
 
 def _is_name_word(text: str) -> bool:

@@ -202,6 +202,14 @@ def test_seal_debris_is_no_part_of_the_title_or_the_name() -> None:
     assert result.value("signer") == label("quangngai-01-ct", "signer")
 
 
+def test_a_quote_mark_glued_to_the_name_is_no_part_of_it() -> None:
+    # vace-103-qd: the signature's tail read as "“" before "Trần Hồng Mai": no signer was found.
+    result = extracted("vace-103-qd")
+    signer = result.field("signer")
+    assert signer is not None and signer.value == label("vace-103-qd", "signer")
+    assert signer.confidence < REVIEW_THRESHOLD  # a scanned signer: a steward confirms it
+
+
 def test_a_scanned_signer_is_never_auto_accepted() -> None:
     # vpcp-1-tb: "Mai Tiên Dũng" (the page says "Tiến") read at 0.95–0.96 a word.
     result = extracted("vpcp-1-tb")
