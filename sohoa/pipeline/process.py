@@ -219,9 +219,11 @@ def _second_readings(
     engine: OcrEngine,
     signatures: list[dict[str, Any]],
 ) -> Extraction:
-    """`finish_extraction`, or the first reading when a second one fails in the OCR engine (a
-    crop over its time limit on a loaded machine): the first reading is whole, and its doubtful
-    values go to a steward anyway, so the file is not lost for a second opinion."""
+    """`finish_extraction`, or the first reading when an engine error escapes it: the first
+    reading is whole, and its doubtful values go to a steward anyway, so the file is not lost for
+    a second opinion. A region the engine fails on (a crop over its time limit on a loaded
+    machine) does not get here: that second reading keeps the first by itself
+    (`extractors.regions.RegionReader`) and the others go on."""
     try:
         return finish_extraction(extraction, pages, images, engine, signatures)
     except OcrEngineError as exc:
