@@ -16,9 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from extractors.confidence import needs_review
+from extractors.confidence import REPAIR_FACTOR, needs_review
 from extractors.data.bodies import match_body
 from extractors.data.places import match_province
+from extractors.data.vocabulary import restore_marks
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
 from extractors.fields.admin_issuer import MOTTO, issuer_fields
 from extractors.fields.admin_kinds import (
@@ -136,9 +137,11 @@ def extract_admin_document(
     if not any(f.name == "issuer" for f in issuer):
         findings.append(_missing("issuer", "Không xác định được cơ quan ban hành (góc trái)"))
 
-    subject = _subject(page, lines, number_line, kind)
-    if subject is not None:
+    read = _subject(page, lines, number_line, kind)
+    if read is not None:
+        subject, restored = restore_subject_marks(*read)
         fields.append(subject)
+        findings += restored
     else:
         findings.append(_missing("subject", "Không tìm thấy trích yếu (“Về việc …”, “V/v …”)"))
 
@@ -332,7 +335,7 @@ def _place(line: Line, date_start: int, after: int) -> Field | None:
 
 def _subject(
     page: PageText, lines: list[Line], number_line: int | None, kind: str | None
-) -> Field | None:
+) -> tuple[Field, list[Word]] | None:
     """The trích yếu: lines under the title, or the V/v block under the number of a công văn."""
     start = None
     for i, line in enumerate(lines):
@@ -361,7 +364,9 @@ def _subject(
                 words = list(part.words)[len(head.split()) :]
                 if words:
                     sub = [make_line(ln.page, words), *lines[i + 1 :]]
-                    return _collect_subject(page, sub, 0, left_column=False)
+                    # the title's own part of the row (a stamp beside it is another part):
+                    # its faint words are the law's name, not debris ("LÀM" at 0.23)
+                    return _collect_subject(page, sub, 0, left_column=False, title_row=True)
     return None
 
 
@@ -369,8 +374,13 @@ MAX_SUBJECT_LINES = 8
 
 
 def _collect_subject(
-    page: PageText, lines: list[Line], start: int, *, left_column: bool
-) -> Field | None:
+    page: PageText,
+    lines: list[Line],
+    start: int,
+    *,
+    left_column: bool,
+    title_row: bool = False,
+) -> tuple[Field, list[Word]] | None:
     chosen: list[Word] = []
     texts: list[str] = []
     previous: Line | None = None
@@ -382,7 +392,7 @@ def _collect_subject(
         words = list(line.words)
         if left_column:
             words = [w for w in words if w.box.left + w.box.width / 2 < page.width * 0.5]
-        else:
+        elif not (title_row and line is lines[start]):
             kept = _without_stamp_debris(words)
             debris = debris or len(kept) < len(words)
             words = kept
@@ -431,7 +441,39 @@ def _collect_subject(
         # No gap, rule or body line closed the block (it may have run into the body), or words
         # were cut as a stamp's debris (one may have been the subject's): a steward looks.
         field = replace(field, confidence=needs_review(field.confidence))
-    return field
+    return field, chosen
+
+
+def restore_subject_marks(field: Field, words: Sequence[Word]) -> tuple[Field, list[Finding]]:
+    """The subject with tone marks OCR misread restored from the list of Vietnamese words
+    (`extractors.data.vocabulary`: only syllables read at under the free-text floor, only where
+    no word of the list stands as read), marked repaired, with a finding saying what changed."""
+    if not words or all(w.confidence >= 1.0 for w in words):  # a text layer's own letters
+        return field, []
+    remaining = list(words)
+    tokens = []
+    for token in field.value.split(" "):
+        at = next((k for k, w in enumerate(remaining) if w.text.endswith(token)), None)
+        if at is None:
+            tokens.append((token, 1.0))  # not a word as read (joined, rewritten): left alone
+            continue
+        confidence = remaining[at].confidence
+        remaining = remaining[at + 1 :]
+        tokens.append((token, confidence))
+    restored, changes = restore_marks(tokens)
+    if not changes:
+        return field, []
+    value = " ".join(restored)
+    which = ", ".join(f"“{old}” → “{new}”" for old, new in changes)
+    finding = Finding(
+        "subject.marks_restored",
+        Severity.WARNING,
+        f"Trích yếu: dấu tiếng Việt máy đọc sai đã được sửa theo từ điển ({which}): "
+        "hãy đối chiếu với bản scan",
+        "subject",
+    )
+    confidence = needs_review(field.confidence * REPAIR_FACTOR)
+    return replace(field, value=value, confidence=confidence), [finding]
 
 
 def _without_stamp_debris(words: list[Word]) -> list[Word]:
