@@ -171,3 +171,36 @@ def header(
         Word(str(year), Box(right + 80, top, 80, h), 0.95, line=1, block=1),
     ]
     return PageText(1, 1654, 600, PageSource.OCR, tuple(words)), image
+
+
+def test_a_handwritten_number_read_as_print_is_read_again_by_the_cnn() -> None:
+    # cp-135-2020-nd (dev half): "Số:135/2020/NĐ-CP" with "135" by hand, read by the first pass
+    # as one word "Số:425/2020/NĐ-CP" at 0.36. The header strip of its page image is kept in
+    # tests/data/real/corpus_pages/cp-135-2020-nd.header.png (page pixels 250-1450 × 300-460).
+    image = Image.open(CROPS.parent / "corpus_pages/cp-135-2020-nd.header.png").convert("RGB")
+    glued = Word("Số:425/2020/NĐ-CP", Box(66, 68, 302, 36), 0.36, line=0)
+    page = PageText(1, image.width, image.height, PageSource.OCR, (glued,))
+    printed = Field("number_symbol", "425/2020/NĐ-CP", glued.text, 0.36, page=1)
+    first = Extraction(
+        sha256="x",
+        doc_type="admin_document",
+        fields=(printed, Field("issued_on", "2020-11-18", "…", 0.9, page=1)),
+    )
+    result = reread_handwritten(first, [page], {1: image}, NoDigits())
+    number = result.field("number_symbol")
+    assert number is not None and number.value == "135/2020/NĐ-CP"  # the corpus label
+    assert number.confidence < REVIEW_THRESHOLD
+    assert [f.name for f in result.fields].count("number_symbol") == 1
+
+
+def test_a_confident_printed_number_is_not_read_again() -> None:
+    image = Image.open(CROPS.parent / "corpus_pages/cp-135-2020-nd.header.png").convert("RGB")
+    glued = Word("Số:135/2020/NĐ-CP", Box(66, 68, 302, 36), 0.96, line=0)
+    page = PageText(1, image.width, image.height, PageSource.OCR, (glued,))
+    printed = Field("number_symbol", "135/2020/NĐ-CP", glued.text, 0.96, page=1)
+    first = Extraction(
+        sha256="x",
+        doc_type="admin_document",
+        fields=(printed, Field("issued_on", "2020-11-18", "…", 0.9, page=1)),
+    )
+    assert reread_handwritten(first, [page], {1: image}, NoDigits()) is first
