@@ -35,12 +35,13 @@ from PIL import Image
 from extractors.content import require_text
 from extractors.document import EXTRACTOR_VERSION, extract
 from extractors.errors import ExtractionError, OcrEngineError, OcrTimeout
+from extractors.explain import explain_low_confidence
 from extractors.ocr import OcrEngine, get_engine
 from extractors.options import ReadOptions
 from extractors.reading import read_pages
 from extractors.records import Extraction, PageSource, PageText
 from extractors.refine import finish_extraction
-from extractors.signatures import read_signatures
+from extractors.signatures import read_signatures, with_signatures
 from loaders.erasure import ERASED_ONLY, SHARED_WITH_ERASED, erasure_mark
 from sohoa.pipeline import workdir
 from sohoa.pipeline.erasure import ERASED_CODE, ERASED_MESSAGE, clear_written_back
@@ -232,7 +233,11 @@ def _second_readings(
             extraction.sha256[:12],
             exc.reason_code,
         )
-        return extraction
+    # What finish_extraction does without the engine still happens: the file's signatures are
+    # recorded (and checked against the issue date), and every doubtful value says why.
+    if signatures:
+        extraction = with_signatures(extraction, signatures)
+    return explain_low_confidence(extraction)
 
 
 def _erasure_mark(runtime: Runtime, sha256: str) -> str | None:
