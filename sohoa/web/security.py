@@ -235,7 +235,7 @@ async def purpose(
             alias="X-Purpose",
             description="Why personal data is read (kept in the audit log), e.g. "
             "'TTHC 1.001234 ho so H15.50.05.13-261008-0975'. Non-ASCII text may be sent "
-            "percent-encoded as UTF-8. Without it the call answers 400 `purpose_required`."
+            "percent-encoded as UTF-8. Without it the call answers 400 `purpose_required`.",
         ),
     ],
 ) -> str:
