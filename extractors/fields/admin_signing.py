@@ -21,6 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from rapidfuzz.distance import Levenshtein
+
 from extractors.confidence import needs_review
 from extractors.data import family_names, name_syllables
 from extractors.fields.common import (
@@ -260,7 +262,9 @@ def _name(parts: list[Line], titles: list[Line]) -> Field | None:
             words, raw = found
             if all(w.confidence >= 1.0 for w in words):  # a text layer's own letters
                 return make_field("signer", raw, part.text, words, page=part.page, kind="name")
-            name, repaired = restore_name(raw)
+            nearest = _family_name_one_letter_off(raw)
+            name, repaired = restore_name(nearest)
+            repaired = repaired or nearest != raw
             field = make_field(
                 "signer", name, part.text, words, page=part.page, kind="name", repaired=repaired
             )
@@ -298,6 +302,19 @@ def _name_words(words: Sequence[Word]) -> tuple[list[Word], str] | None:
         if fold(written[0]) in family_names() and all(w in name_syllables() for w in written[1:]):
             return kept, " ".join(written)
     return None
+
+
+def _family_name_one_letter_off(name: str) -> str:
+    """ "Vươấg Quốc Tuấn" → "Vương Quốc Tuấn": a first word of four letters or more that is no
+    family name as read, one letter away from exactly one listed family name (a seal or a
+    signature stroke over a letter, bacninh-322-ubnd-kgvx). The caller marks it repaired."""
+    family, _, rest = name.partition(" ")
+    folded = fold(family)
+    names = family_names()
+    if len(folded) < 4 or folded in names or not rest:
+        return name
+    close = [written for key, written in names.items() if Levenshtein.distance(folded, key) == 1]
+    return f"{close[0]} {rest}" if len(close) == 1 else name
 
 
 def _bare(text: str) -> str:
