@@ -10,8 +10,8 @@ it with:
 - (b) **tesseract**: tesseract's digit mode once (psm 7, digits only, the ink at 64 px);
 - (c) **vote**: the voting the re-read used before the CNN (tesseract's digit mode three ways:
   the line at 40 and 64 px and glyph by glyph; a value only when two ways agree);
-- (d) **re-read**: what `extractors.refine` now does with (a) and (c): the value it fills and
-  the confidence it gives (always below the review threshold 0.9).
+- (d) **re-read**: what `extractors.handwritten_reread` now does with (a) and (c): the value it
+  fills and the confidence it gives (always below the review threshold 0.9).
 
 Per-digit accuracy is 1 − (edit distance / digits), summed over values; per-value accuracy counts
 exact values. Seconds per value are wall-clock on this machine (one thread). Prints a table for
@@ -19,7 +19,8 @@ BENCHMARKS.md and one JSON object.
 
 `--synthetic N` also draws N gaps in the held-out fonts (scripts/train_digits.py's drawing, its own
 seed) and prints how often the CNN's value is right per bucket of its weakest digit probability:
-the evidence behind `extractors.refine.CNN_SURE` (real crops are too few to calibrate on).
+the evidence behind `extractors.handwritten_reread.CNN_SURE` (real crops are too few to calibrate
+on).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ from extractors.handwriting.engine_digits import (  # noqa: E402
 )
 from extractors.handwriting.ink import clean_digits  # noqa: E402
 from extractors.handwriting.reader import CnnDigits  # noqa: E402
+from extractors.handwritten_reread import judge  # noqa: E402
 from extractors.ocr import get_engine  # noqa: E402
-from extractors.refine import judge  # noqa: E402
 
 CROPS = REPO / "tests/data/real/handwritten_digits"
 

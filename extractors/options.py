@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Bump when extractors/preprocess.py or extractors/refine.py changes what a page reads as (the words
-# or the re-read fields), so cached results made by the older code are not reused.
+# Bump when extractors/preprocess.py or extractors/handwritten_reread.py changes what a page reads
+# as (the words or the re-read fields), so cached results made by the older code are not reused.
 # "3": text taller than 26 px is read at ~20 px (300-dpi scans read differently).
 # "4": red ink (seals) faded, a photo's sheet found and unwarped. "5": only a sheet-like region
 # is unwarped (a desk photo's bright wedge is not).

@@ -1,7 +1,7 @@
 """Handwritten days and months the free reading misses, chosen among the dates the page allows
-(`extractors.handwriting.candidates`, `extractors.refine`): each case is a real handwritten gap cut
-from a page of the corpus's dev half (tests/data/real/handwritten_digits, labels.json there), read
-by the committed CNN."""
+(`extractors.handwriting.candidates`, `extractors.handwritten_reread`): each case is a real
+handwritten gap cut from a page of the corpus's dev half (tests/data/real/handwritten_digits,
+labels.json there), read by the committed CNN."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from PIL import Image
 from extractors.handwriting.candidates import day_forms, rank
 from extractors.handwriting.ink import clean_digits
 from extractors.handwriting.protocol import DigitsRead
-from extractors.records import Box, Extraction, Field, Finding, PageSource, PageText, Severity, Word
-from extractors.refine import (
+from extractors.handwritten_reread import (
     CONSTRAINED_CONFIDENCE,
     DOUBTFUL_CONFIDENCE,
     possible_dates,
     reread_handwritten,
 )
+from extractors.records import Box, Extraction, Field, Finding, PageSource, PageText, Severity, Word
 
 CROPS = Path(__file__).parents[1] / "data/real/handwritten_digits"
 REVIEW_THRESHOLD = 0.9

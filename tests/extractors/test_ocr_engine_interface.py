@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.document import extract
 from extractors.errors import OcrEngineError, OcrTimeout
+from extractors.handwritten_reread import SINGLE_CONFIDENCE
 from extractors.ocr import Segmentation, available_engines, get_engine
 from extractors.ocr.engine import OcrEngine
 from extractors.ocr.fake import FakeEngine, RegionCall
@@ -26,7 +27,7 @@ from extractors.options import ReadOptions
 from extractors.pages import SourcePage
 from extractors.reading import read_document, read_page
 from extractors.records import Box, Extraction, Field, Finding, PageSource, PageText, Severity, Word
-from extractors.refine import SINGLE_CONFIDENCE, finish_extraction
+from extractors.refine import finish_extraction
 from extractors.regions import RegionReader
 from sohoa.samples import generate
 from tests.ocr_engines.region_crash import RegionCrash

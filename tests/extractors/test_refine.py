@@ -12,6 +12,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.document import extract
 from extractors.handwriting.protocol import DigitsRead
+from extractors.handwritten_reread import (
+    AGREED_CONFIDENCE,
+    DOUBTFUL_CONFIDENCE,
+    SINGLE_CONFIDENCE,
+    reread_handwritten,
+)
 from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
 from extractors.reading import read_document
@@ -25,13 +31,7 @@ from extractors.records import (
     Severity,
     Word,
 )
-from extractors.refine import (
-    AGREED_CONFIDENCE,
-    DOUBTFUL_CONFIDENCE,
-    SINGLE_CONFIDENCE,
-    finish_extraction,
-    reread_handwritten,
-)
+from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
 
 REVIEW_THRESHOLD = 0.9
