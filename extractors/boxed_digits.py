@@ -22,7 +22,8 @@ from PIL import Image
 
 from extractors.confidence import BELOW_REVIEW, REVIEW_THRESHOLD
 from extractors.declaration import FieldSpec
-from extractors.fields.common import find_hits, page_lines
+from extractors.fields.labelled import find_hits
+from extractors.fields.lines import page_lines
 from extractors.ocr.engine import OcrEngine, Segmentation
 from extractors.records import Box, Extraction, PageSource, PageText, Word
 from extractors.regions import Band, RegionReader, inside, padded

@@ -20,8 +20,9 @@ import numpy as np
 from PIL import Image
 
 from extractors.declaration import FieldSpec
-from extractors.fields.common import LabelHit, find_hits, page_lines
 from extractors.fields.id_card import ID_LABELS, SPECS
+from extractors.fields.labelled import LabelHit, find_hits
+from extractors.fields.lines import page_lines
 from extractors.ocr.engine import OcrEngine, Segmentation
 from extractors.records import Box, Extraction, PageSource, PageText, Word
 from extractors.regions import PAD, Band, RegionReader, inside, padded

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from extractors.records import Role, SubjectKind, SubjectRef
 
 if TYPE_CHECKING:
-    from extractors.fields.common import TypeResult
+    from extractors.fields.type_result import TypeResult
     from extractors.records import PageText
 
 DOCUMENT = "document"  # the slot of a document's own facts (its number, dates, signer …)

@@ -17,7 +17,7 @@ from extractors.classify import classify
 from extractors.confidence import UNCHECKED_ID_CAP, confirmed
 from extractors.declaration import DocumentType
 from extractors.fields.admin_document import place_agrees_with_issuer
-from extractors.fields.common import TypeResult
+from extractors.fields.type_result import TypeResult
 from extractors.records import Extraction, Field, Finding, PageText, Severity
 from extractors.validate.admin_number import symbol_issuer_findings, validate_number_symbol
 from extractors.validate.dates import validate_dates

@@ -32,15 +32,9 @@ from extractors.fields.admin_kinds import (
     admin_kind,
 )
 from extractors.fields.admin_signing import signing_fields
-from extractors.fields.common import (
-    Line,
-    TypeResult,
-    column_parts,
-    make_field,
-    make_line,
-    page_lines,
-    parse_date,
-)
+from extractors.fields.lines import Line, column_parts, make_line, page_lines
+from extractors.fields.type_result import TypeResult
+from extractors.fields.values import make_field, parse_date
 from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind, Word
 from extractors.text import fold, nfc, similarity
 

@@ -22,7 +22,8 @@ from dataclasses import replace
 from extractors.confidence import needs_review
 from extractors.data.bodies import ABBREVIATIONS, CITIES, BodyMatch, match_body, province_names
 from extractors.fields.admin_kinds import QUOC_HIEU
-from extractors.fields.common import Line, make_field
+from extractors.fields.lines import Line
+from extractors.fields.values import make_field
 from extractors.records import Field, Finding, PageText, Severity, Word
 from extractors.text import fold, fuzzy_find, nfc
 

@@ -166,7 +166,7 @@ def _header_lines(pages: Sequence[PageText]) -> list[tuple[str, str]]:
     title."""
     if not pages:
         return []
-    from extractors.fields.common import column_parts, page_lines
+    from extractors.fields.lines import column_parts, page_lines
 
     out = []
     for line in page_lines(pages[0])[:HEADER_LINES]:

@@ -25,14 +25,9 @@ from rapidfuzz.distance import Levenshtein
 
 from extractors.confidence import needs_review
 from extractors.data import family_names, name_syllables
-from extractors.fields.common import (
-    Line,
-    column_parts,
-    make_field,
-    page_lines,
-    restore_name,
-    restore_phrases,
-)
+from extractors.fields.lines import Line, column_parts, page_lines
+from extractors.fields.names import restore_name, restore_phrases
+from extractors.fields.values import make_field
 from extractors.records import Field, Finding, PageSource, PageText, Severity, Word
 from extractors.text import fold, nfc, similarity
 

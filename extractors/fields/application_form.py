@@ -13,16 +13,10 @@ import re
 from collections.abc import Sequence
 
 from extractors.declaration import DocumentType, FieldSpec, Slot
-from extractors.fields.common import (
-    Line,
-    TypeResult,
-    clean_text,
-    extract_labelled,
-    make_field,
-    missing_findings,
-    page_lines,
-    parse_date,
-)
+from extractors.fields.labelled import extract_labelled, missing_findings
+from extractors.fields.lines import Line, page_lines
+from extractors.fields.type_result import TypeResult
+from extractors.fields.values import clean_text, make_field, parse_date
 from extractors.records import Field, Finding, PageText, Role, SubjectKind
 from extractors.text import fold
 

@@ -12,14 +12,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
-from extractors.fields.common import (
-    TypeResult,
-    extract_labelled,
-    missing_findings,
-    page_lines,
-    section,
-    signer_below,
-)
+from extractors.fields.labelled import extract_labelled, missing_findings
+from extractors.fields.lines import page_lines, section
+from extractors.fields.names import signer_below
+from extractors.fields.type_result import TypeResult
 from extractors.records import Field, Finding, PageText, Role, SubjectKind
 
 MOTHER = ("HO, CHU DEM, TEN NGUOI ME",)

@@ -16,16 +16,10 @@ from dataclasses import replace
 
 from extractors.confidence import needs_review
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
-from extractors.fields.common import (
-    Line,
-    TypeResult,
-    extract_labelled,
-    make_field,
-    missing_findings,
-    page_lines,
-    parse_date,
-    section,
-)
+from extractors.fields.labelled import extract_labelled, missing_findings
+from extractors.fields.lines import Line, page_lines, section
+from extractors.fields.type_result import TypeResult
+from extractors.fields.values import make_field, parse_date
 from extractors.records import Field, Finding, PageText, Role, Severity, SubjectKind
 from extractors.text import strip_diacritics
 from extractors.validate.tax_code import normalize_enterprise_code

@@ -15,20 +15,20 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
-from extractors.fields.common import (
-    NATIONALITIES,
-    Line,
-    TypeResult,
-    digits_repaired,
+from extractors.fields.labelled import (
     extract_labelled,
     find_label,
-    make_field,
     missing_finding,
     missing_findings,
-    name_below,
+)
+from extractors.fields.lines import Line, page_lines
+from extractors.fields.names import name_below, restore_phrases
+from extractors.fields.type_result import TypeResult
+from extractors.fields.values import (
+    NATIONALITIES,
+    digits_repaired,
+    make_field,
     normalize_sex,
-    page_lines,
-    restore_phrases,
     title_case_name,
 )
 from extractors.kinds import NO_EXPIRY

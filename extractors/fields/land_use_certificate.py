@@ -14,20 +14,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
-from extractors.fields.common import (
-    Line,
-    TypeResult,
-    clean_text,
-    extract_labelled,
-    make_field,
-    missing_finding,
-    missing_findings,
-    page_lines,
-    parse_date,
-    restore_phrases,
-    section,
-    signer_below,
-)
+from extractors.fields.labelled import extract_labelled, missing_finding, missing_findings
+from extractors.fields.lines import Line, page_lines, section
+from extractors.fields.names import restore_phrases, signer_below
+from extractors.fields.type_result import TypeResult
+from extractors.fields.values import clean_text, make_field, parse_date
 from extractors.records import Field, Finding, PageText, Role, SubjectKind
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractors.declaration import DocumentType
-from extractors.fields.common import TypeResult
+from extractors.fields.type_result import TypeResult
 from extractors.records import Finding, PageText, Severity
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from extractors.fields.common import normalize_sex, parse_date
+from extractors.fields.values import normalize_sex, parse_date
 from extractors.kinds import NO_EXPIRY
 from extractors.records import Field
 from extractors.validate.admin_number import validate_number_symbol

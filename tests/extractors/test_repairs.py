@@ -15,8 +15,9 @@ from extractors.data.places import restore_province_marks
 from extractors.data.units import older_tone_style, restore_unit_names
 from extractors.document import extract
 from extractors.fields.admin_document import _rehyphen
-from extractors.fields.common import clean_text, parse_date, restore_name, restore_phrases
 from extractors.fields.id_card import MARK_PHRASES
+from extractors.fields.names import restore_name, restore_phrases
+from extractors.fields.values import clean_text, parse_date
 from extractors.records import Box, PageSource, PageText, Word
 
 TODAY = date(2026, 6, 1)

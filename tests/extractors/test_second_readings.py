@@ -20,7 +20,8 @@ from extractors import card_reread
 from extractors.data.places import restore_province_marks
 from extractors.document import extract
 from extractors.fields.admin_document import extract_admin_document
-from extractors.fields.common import clean_text, restore_phrases
+from extractors.fields.names import restore_phrases
+from extractors.fields.values import clean_text
 from extractors.mrz import find_mrz
 from extractors.mrz_reread import reread_mrz
 from extractors.ocr.engine import OcrEngine

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from extractors import doctypes
 from extractors.declaration import Cue, DocumentType, DuplicateKey, FieldSpec, Slot
 from extractors.document import extract
-from extractors.fields.common import TypeResult, extract_labelled, missing_findings
+from extractors.fields.labelled import extract_labelled, missing_findings
+from extractors.fields.type_result import TypeResult
 from extractors.records import Box, PageSource, PageText, Role, SubjectKind, Word
 from sohoa.runtime import Runtime
 from tests.web.conftest import Keys, Warehouse
