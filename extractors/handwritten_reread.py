@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from extractors.fields.admin_kinds import HEADER_LINES
+from extractors.fields.admin_document import date_line, read_header
 from extractors.handwriting.candidates import day_forms, rank
 from extractors.handwriting.engine_digits import EngineDigits, Vote, vote_digits
 from extractors.handwriting.ink import clean_digits
@@ -110,19 +110,22 @@ def reread_handwritten(
     readers = Readers(cnn if cnn is not None else _default_cnn(), _second_opinion(engine))
     fields = list(extraction.fields)
     findings = list(extraction.findings)
-    lines = _lines(page)[:HEADER_LINES]
+    header = read_header(page)  # the rows and the date line the first pass read
     signed = first_signing_date(extraction.provenance.get("signatures", ()))
 
     if number is None or doubtful:
-        result = _reread_number(lines, image, page, readers)
+        result = _reread_number([list(r.words) for r in header.rows], image, page, readers)
         if result is not None and (number is None or result[0].value != number.value):
             field, note = result
             fields = [f for f in fields if f.name != "number_symbol"] + [field]
             findings = [f for f in findings if f.field != "number_symbol"]
             findings.append(note)
 
-    if extraction.field("issued_on") is None:
-        result = _reread_date(lines, image, page, readers, signed)
+    dated = date_line(page, header.rows, header.number_row)
+    if extraction.field("issued_on") is None and dated is not None:
+        line, start = dated  # from its "ngày" on: the place before it is print
+        words = list(line.words_in(start, len(line.text)))
+        result = _reread_date([words], image, page, readers, signed)
         if result is not None:
             field, note = result
             fields.append(field)
@@ -465,13 +468,6 @@ def _x_at(word: Word, index: int) -> float:
     """Estimated x of character `index` inside `word` (OCR glues handwriting to print)."""
     n = max(1, len(word.text))
     return word.box.left + word.box.width * min(index, n) / n
-
-
-def _lines(page: PageText) -> list[list[Word]]:
-    rows: dict[tuple[int, int], list[Word]] = {}
-    for w in page.words:
-        rows.setdefault((w.block, w.line), []).append(w)
-    return [sorted(ws, key=lambda w: w.box.left) for ws in rows.values()]
 
 
 def _note(field: str, what: str, value: str, reading: Reading) -> Finding:

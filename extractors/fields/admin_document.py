@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from extractors.confidence import REPAIR_FACTOR, needs_review
 from extractors.data.bodies import match_body
@@ -72,11 +72,10 @@ def extract_admin_document(
 ) -> tuple[list[Field], list[Finding]]:
     """Header fields of an administrative document and findings for what could not be read."""
     page = pages[0]
-    lines = page_lines(page)[:HEADER_LINES]
-    rows = header_rows(page.number, lines)
+    header = read_header(page)
+    lines, rows, number_row = header.lines, header.rows, header.number_row
     fields: list[Field] = []
     findings: list[Finding] = []
-    number_row = next((i for i, r in enumerate(rows) if _NUMBER_LINE.match(r.text)), None)
 
     symbol_end = 0
     if number_row is None:
@@ -89,7 +88,7 @@ def extract_admin_document(
             findings.append(result)
         symbol_end = _symbol_end(rows[number_row])
 
-    dated = _date_line(page, rows, number_row)
+    dated = date_line(page, rows, number_row)
     annex = _annex_date(rows) if dated is None else None
     if annex is not None:
         fields.append(annex[0])
@@ -143,6 +142,24 @@ def extract_admin_document(
     fields += signing
     findings += signing_findings
     return fields, findings
+
+
+@dataclass(frozen=True)
+class Header:
+    """A page's header as read here and by the handwritten re-read (`handwritten_reread`): its
+    first `HEADER_LINES` OCR lines, their rows (lines printed on one row joined) and the row of the
+    number ("Số: …"), if any."""
+
+    lines: list[Line]
+    rows: list[Line]
+    number_row: int | None
+
+
+def read_header(page: PageText) -> Header:
+    lines = page_lines(page)[:HEADER_LINES]
+    rows = header_rows(page.number, lines)
+    number_row = next((i for i, r in enumerate(rows) if _NUMBER_LINE.match(r.text)), None)
+    return Header(lines, rows, number_row)
 
 
 def header_rows(page: int, lines: list[Line]) -> list[Line]:
@@ -259,7 +276,7 @@ def _symbol_end(line: Line) -> int:
     return prefix.end() + (match.end() if match else 0)
 
 
-def _date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple[Line, int] | None:
+def date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple[Line, int] | None:
     """The place-and-date row of the header and where its "ngày" starts: on the number's row or
     just below it (above the body), with a place before "ngày" or in the right column. A date
     the body cites is never taken (its line is not in this window, or begins "Căn cứ …")."""
