@@ -112,8 +112,11 @@ def canonical(name: str, value: str | None) -> str:
     typographic quotes and dashes plain; no case where a person would not care; a subject without
     its "V/v" / "Về việc" opener (labels keep it as printed, the extractor gives what follows it);
     issuers and places by `extractors.data.bodies.body_key` (abbreviations expanded, so "UBND tỉnh
-    Đắk Nông" is "Ủy ban nhân dân tỉnh Đắk Nông"); a number/symbol without spaces."""
+    Đắk Nông" is "Ủy ban nhân dân tỉnh Đắk Nông"); a number/symbol without spaces; a signing
+    title's abbreviations spaced alike ("KT.BỘ TRƯỞNG" is "KT. BỘ TRƯỞNG")."""
     text = " ".join(unicodedata.normalize("NFC", value or "").translate(_QUOTES).split())
+    if name == "signer_title":
+        text = re.sub(r"\b(TM|KT|TL|TUQ|Q)\.\s*", r"\1. ", text, flags=re.IGNORECASE)
     if name == "subject":
         text = _VV_PREFIX.sub("", text).rstrip(" .;")
     if name == "number_symbol":

@@ -299,8 +299,13 @@ def date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple
             head = line.text[: m.start()].rstrip(" ,")
             after_symbol = _symbol_end(line) if i == number_row else 0
             place = head[after_symbol:].strip(" ,.-—") if len(head) > after_symbol else ""
-            in_right_column = line.words_in(m.start(), m.end())[0].box.left > page.width * 0.4
-            if place or in_right_column:
+            # The phrase (its place, else its "ngày") starts in the right column, or a place's
+            # name stands before "ngày": "Luật Phí và lệ phí số 97/2015/QH13 ngày 25 tháng 11 năm
+            # 2015 …" under a law's title (vpqh-05-2017-vbhn) is a citation, not the date line.
+            phrase = line.text.index(place, after_symbol) if place else m.start()
+            starts_at = line.words_in(phrase, m.end())[0].box.left
+            in_right_column = starts_at > page.width * 0.4
+            if _PLACE.match(place) or in_right_column:
                 return line, m.start()
     return None
 
@@ -415,6 +420,7 @@ def _collect_subject(
             continue  # a stamp's lines in the margin, beside the centred block
         if previous is not None and (
             folded.startswith(BODY_STARTS)
+            or _ANNEX.match(folded)  # "(Ban hành kèm theo Quyết định …)" under a regulation's title
             or (_mostly_upper(sub.text) and not upper_title)
             or sub.box.top - previous.box.bottom > 1.5 * previous.box.height
             # body paragraphs run the full width; the subject block is narrower and centered

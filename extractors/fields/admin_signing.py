@@ -34,6 +34,11 @@ from extractors.text import fold, nfc, similarity
 # Lines that open a signing block (folded): on behalf of (TM.), for (KT.), by order of (TL.),
 # authorised (TUQ.), acting (Q.).
 PREFIXES = ("TM.", "T/M", "T.M.", "KT.", "K/T", "TL.", "T/L", "TUQ.", "Q.")
+# Heads of collective bodies (a people's committee, the Government): they sign "TM. ỦY BAN NHÂN
+# DÂN" / "TM. CHÍNH PHỦ" above their title, or the title alone for their own decisions. On a scan
+# the title alone may be a block whose "TM." line the seal or the layout lost
+# (backan-tp-2110-ubnd-vp: "CHỦ TỊCH" at 0.93 for "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH").
+COLLECTIVE_HEADS = ("CHU TICH", "THU TUONG")
 # Signing titles printed alone, as Decree 30 and the corpus print them.
 WRITTEN_TITLES = (
     "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG",
@@ -194,7 +199,7 @@ def _title_field(titles: list[Line], page: int) -> tuple[list[Field], list[Findi
         value = " ".join(line for line in lines if line)
         restored = value != raw
     field = make_field("signer_title", value, raw, words, page=page, kind="text", repaired=restored)
-    problem = _title_problem([fold(t) for t in texts], titles)
+    problem = _title_problem([fold(t) for t in texts], titles, scanned=not text_layer)
     if problem is None:
         return [field], []
     finding = Finding(
@@ -225,9 +230,11 @@ def _clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _title_problem(folded: list[str], titles: list[Line]) -> str | None:
+def _title_problem(folded: list[str], titles: list[Line], *, scanned: bool) -> str | None:
     """Why the block looks like it lost a line, or None."""
     last = folded[-1]
+    if scanned and len(folded) == 1 and re.sub(r"[^A-Z ]", "", last).strip() in COLLECTIVE_HEADS:
+        return "người đứng đầu ký thay mặt tập thể thường có dòng “TM. …” phía trên"
     if any(last.startswith(p) for p in PREFIXES):
         return "dòng cuối là dòng “TM./KT./TL.”, thiếu chức vụ"
     bare = re.sub(r"[^A-Z ,]", "", last).strip(" ,")

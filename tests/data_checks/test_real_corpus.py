@@ -211,9 +211,10 @@ def test_both_halves_hold_every_document_type_that_has_two_documents():
 
 def test_split_is_roughly_half_and_half():
     """Half and half when labelled; five files earlier sessions had already read went to `dev`
-    (README, "One correction"), so each half holds at least a third of the corpus."""
+    (README, "One correction"), and five the lead looked at after the frozen score (README,
+    "Second correction"), so the test half holds at least a quarter of the corpus."""
     counts = Counter(d["split"] for d in documents())
-    assert min(counts["dev"], counts["test"]) >= len(documents()) / 3, counts
+    assert min(counts["dev"], counts["test"]) >= len(documents()) / 4, counts
 
 
 def test_no_file_read_before_the_corpus_is_in_the_test_half():

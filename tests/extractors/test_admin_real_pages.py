@@ -81,6 +81,24 @@ def test_a_date_line_one_line_below_the_number_is_the_issue_date() -> None:
     assert values["place"] == label("vace-103-qd", "place")
 
 
+def test_a_date_cited_under_a_law_title_is_not_the_issue_date() -> None:
+    # vpqh-05-2017-vbhn-congbao: a consolidated law opens "LUẬT / PHÍ VÀ LỆ PHÍ / Luật Phí và lệ phí
+    # số 97/2015/QH13 ngày 25 tháng 11 năm 2015 của Quốc hội, …" (its own date line is at the end);
+    # the citation was taken at 0.97 as the issue date ("ngày" sat right of the page's 40 %).
+    result = extracted("vpqh-05-2017-vbhn-congbao")
+    issued = result.field("issued_on")
+    assert issued is None or issued.value != "2015-11-25"
+    assert issued is None or issued.confidence < REVIEW_THRESHOLD
+
+
+def test_a_number_and_day_drawn_by_signature_widgets_are_read() -> None:
+    # dhbkhn-unnumbered-qd: "Số: 4740 /QĐ-ĐHBK" and "ngày 06 tháng 5" exist only in the signature
+    # widgets' appearances (a viewer that skips widgets shows blanks; the label was corrected).
+    result = extracted("dhbkhn-unnumbered-qd")
+    assert result.value("number_symbol") == label("dhbkhn-unnumbered-qd", "number_symbol")
+    assert result.value("issued_on") == label("dhbkhn-unnumbered-qd", "issued_on")
+
+
 # --- the number ---------------------------------------------------------------------------------
 
 
@@ -202,6 +220,14 @@ def test_a_stamp_beside_the_subject_is_not_part_of_it() -> None:
     assert "Ngày" not in subject and subject.endswith("công nhân lao động")
 
 
+def test_a_regulations_annex_line_is_no_part_of_its_subject() -> None:
+    # dhqghn-430-quy-che: "QUY CHẾ / CÔNG TÁC SINH VIÊN NỘI TRÚ … / (Ban hành kèm theo Quyết định
+    # số: 430 /QĐ-ĐHQGHN ngày 16 tháng 2 năm 2023 …)": the annex line was read into the subject
+    # at 0.97.
+    result = extracted("dhqghn-430-quy-che")
+    assert result.value("subject") == label("dhqghn-430-quy-che", "subject")
+
+
 # --- the signing block --------------------------------------------------------------------------
 
 
@@ -263,6 +289,25 @@ def test_a_deputy_without_the_kt_line_is_a_title_with_a_line_lost() -> None:
     title = next(f for f in fields if f.name == "signer_title")
     assert title.confidence < REVIEW_THRESHOLD
     assert any(f.code == "signer_title.incomplete" for f in findings)
+
+
+def test_a_chairmans_title_alone_on_a_scan_goes_to_review() -> None:
+    # backan-tp-2110-ubnd-vp: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" read as "CHỦ TỊCH" at 0.93 (the
+    # "TM." line lost); a chairman's own decision prints the title alone: a scan cannot tell.
+    result = extracted("backan-tp-2110-ubnd-vp")
+    title = result.field("signer_title")
+    assert title is not None and title.value == "CHỦ TỊCH"
+    assert title.confidence < REVIEW_THRESHOLD
+    assert any(f.code == "signer_title.incomplete" for f in result.findings)
+
+
+def test_a_text_layers_chairman_title_alone_stands() -> None:
+    words = [_word("CHỦ TỊCH", 1060, 1600, 0), _word("Nguyễn Văn An", 1050, 1900, 1)]
+    page = _page(words, source=PageSource.TEXT_LAYER)
+    fields, findings = extract_admin_document([page], "quyet_dinh")
+    title = next(f for f in fields if f.name == "signer_title")
+    assert title.confidence >= REVIEW_THRESHOLD
+    assert not any(f.code == "signer_title.incomplete" for f in findings)
 
 
 # --- helpers ------------------------------------------------------------------------------------

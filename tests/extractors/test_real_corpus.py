@@ -34,23 +34,24 @@ from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
 
 TODAY = date(2026, 6, 1)
-# Measured on the dev half (31 documents) with extractor 0.7.0 (BENCHMARKS.md, "Real corpus"):
-# number 0.97, date 0.90, place 1.0, issuer 0.97, kind 1.0, subject 0.80, signer 0.69, parent
-# 0.89, signing title 0.73; floors a little below (OCR varies a little with load and versions).
+# Measured on the dev half (36 documents, 35 administrative) with extractor 0.7.1 (BENCHMARKS.md,
+# "Real corpus"): number 0.91, date 0.85, place 0.94, issuer 0.94, kind 0.97, subject 0.83, signer
+# 0.70, parent 0.90, signing title 0.73; floors a little below (OCR varies a little with load and
+# versions).
 FIELD_FLOORS = {
-    "number_symbol": 0.90,
-    "issued_on": 0.84,
-    "place": 0.95,
-    "issuer": 0.92,
-    "kind": 0.95,
+    "number_symbol": 0.85,
+    "issued_on": 0.80,
+    "place": 0.90,
+    "issuer": 0.90,
+    "kind": 0.92,
     "subject": 0.75,
     "signer": 0.62,
     "issuer_parent": 0.75,
     "signer_title": 0.65,
 }
-HEADER_FLOOR = 0.87  # measured 0.906 (183 of 202 header fields)
+HEADER_FLOOR = 0.85  # measured 0.881 (207 of 235 header fields)
 AUTO_ACCEPT_FLOOR = 0.40  # header fields at or above the threshold, measured 0.45
-STRAIGHT_THROUGH_FLOOR = 6  # documents, measured 8 of 30
+STRAIGHT_THROUGH_FLOOR = 7  # documents, measured 10 of 35
 LAND_FLOOR = 0.70  # the dev half's land certificate, measured 11 of 14 fields
 
 
@@ -133,3 +134,10 @@ def test_a_photographed_section_ii_page_gives_the_parcel(dev_results) -> None:
         for name in scored_fields(entry):
             tally.add(name, run.value(name), entry["fields"][name])
     assert tally.right / tally.total >= LAND_FLOOR
+
+
+def test_signing_titles_are_compared_as_a_person_reads_them() -> None:
+    # bldtbxh-18-2021-tt: the label keeps "KT.BỘ TRƯỞNG" as printed; "KT. BỘ TRƯỞNG" is the same
+    # title (it was counted a wrong value at 0.97); a title with a line lost stays another one.
+    assert same("signer_title", "KT. BỘ TRƯỞNG THỨ TRƯỞNG", "KT.BỘ TRƯỞNG THỨ TRƯỞNG")
+    assert not same("signer_title", "CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH")
