@@ -252,3 +252,11 @@ def test_mask_box_is_inside_its_page_and_really_black(doc_id, index):
     ys = range(top + inset, min(top + height, page.height) - inset, max(1, height // 10))
     bright = [(x, y) for x in xs for y in ys if max(page.getpixel((x, y))) > BLACK_MAX]
     assert bright == [], bright[:5]
+
+
+def test_the_readmes_provenance_table_gives_each_document_its_split() -> None:
+    """The provenance table in the README says which half each document is in, as labels.json does
+    (five documents moved to `dev` after the frozen score: the table must follow)."""
+    readme = (CORPUS / "README.md").read_text("utf-8")
+    rows = dict(re.findall(r"^\| `([^`]+)` \| [^|]+\| (dev|test) \|", readme, re.MULTILINE))
+    assert rows == {d["id"]: d["split"] for d in documents()}
