@@ -7,6 +7,7 @@ boxes; they never run an extractor on the corpus, so the test half stays unseen 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import re
 import unicodedata
@@ -260,3 +261,14 @@ def test_the_readmes_provenance_table_gives_each_document_its_split() -> None:
     readme = (CORPUS / "README.md").read_text("utf-8")
     rows = dict(re.findall(r"^\| `([^`]+)` \| [^|]+\| (dev|test) \|", readme, re.MULTILINE))
     assert rows == {d["id"]: d["split"] for d in documents()}
+
+
+def test_the_readmes_counts_are_those_of_the_labels() -> None:
+    """The README's "Counts" tables are what scripts/corpus/counts.py computes from labels.json."""
+    script = CORPUS.parents[3] / "scripts/corpus/counts.py"
+    spec = importlib.util.spec_from_file_location("corpus_counts", script)
+    assert spec is not None and spec.loader is not None
+    counts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(counts)
+    readme = (CORPUS / "README.md").read_text("utf-8")
+    assert counts.counts_markdown(documents()) in readme
