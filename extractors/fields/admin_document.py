@@ -61,6 +61,8 @@ _SMUDGED_VV = re.compile(r"^V[^A-Z0-9\s]?[VWN]?[^A-Z0-9\s]?$")  # a folded token
 _PARTY_NUMBER = re.compile(r"^(?P<number>\d{1,6})\s*-\s*(?P<symbol>[A-Z]{1,4}/[A-ZĐ0-9]+)")
 # The place-and-date line sits on the number's row, or at most this many rows below it.
 DATE_ROWS_BELOW_NUMBER = 2
+# "ngày" as printed and as OCR reads its vowel ("ngây", "ngảy").
+_NGAY = re.compile(r"ng[aàáạảãâầấậẩẫăằắặẳẵ]y", re.IGNORECASE)
 # A place name: a few capitalized words ("Hà Nội", "TP. Bắc Kạn", "Đắk Nông"), no digits.
 _PLACE = re.compile(r"^(?:TP\.?\s*|Tp\.?\s*)?[A-ZĐÀ-Ỹ][^\d,;:()]{0,40}$")
 # Titles a law or an ordinance shares its line with: "LUẬT VIỆC LÀM" (subject "VIỆC LÀM").
@@ -292,22 +294,33 @@ def date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple
         line = rows[i]
         if fold(line.text).startswith(BODY_STARTS):
             break
-        for m in re.finditer(r"ng[aàáạảã]y", line.text, re.IGNORECASE):
+        for m in _NGAY.finditer(line.text):
             tail = fold(line.text[m.start() :])
             if "THANG" not in tail or not re.search(r"NAM\s*\d{4}", tail):
                 continue
             head = line.text[: m.start()].rstrip(" ,")
             after_symbol = _symbol_end(line) if i == number_row else 0
             place = head[after_symbol:].strip(" ,.-—") if len(head) > after_symbol else ""
-            # The phrase (its place, else its "ngày") starts in the right column, or a place's
-            # name stands before "ngày": "Luật Phí và lệ phí số 97/2015/QH13 ngày 25 tháng 11 năm
-            # 2015 …" under a law's title (vpqh-05-2017-vbhn) is a citation, not the date line.
+            # A place's name stands before "ngày" (what precedes it on the row may be a number
+            # the layout did not set apart), or the phrase starts in the right column: "Luật Phí
+            # và lệ phí số 97/2015/QH13 ngày 25 tháng 11 năm 2015 …" under a law's title
+            # (vpqh-05-2017-vbhn) is a citation, not the date line.
             phrase = line.text.index(place, after_symbol) if place else m.start()
             starts_at = line.words_in(phrase, m.end())[0].box.left
-            in_right_column = starts_at > page.width * 0.4
-            if _PLACE.match(place) or in_right_column:
+            if _place_tail(place) or starts_at > page.width * 0.4:
                 return line, m.start()
     return None
+
+
+def _place_tail(text: str) -> str:
+    """The place's name that ends `text` ("-_ Số: 192/QĐ-BVĐK Quảng Ninh" → "Quảng Ninh"): its
+    longest run of last words that reads as a place, or ""."""
+    words = text.split()
+    for start in range(max(0, len(words) - 6), len(words)):
+        tail = " ".join(words[start:])
+        if _PLACE.match(tail):
+            return tail
+    return ""
 
 
 # "(Ban hành kèm theo Quyết định số 4618 /QĐ-ĐHQGHN, ngày 07/10/2024 của …)": a regulation issued

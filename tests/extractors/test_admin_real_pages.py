@@ -17,7 +17,7 @@ import pytest
 
 from extractors.confidence import REVIEW_THRESHOLD
 from extractors.document import extract
-from extractors.fields.admin_document import extract_admin_document
+from extractors.fields.admin_document import date_line, extract_admin_document, read_header
 from extractors.records import Box, Extraction, PageSource, PageText, Word
 
 DATA = Path(__file__).parents[1] / "data/real"
@@ -97,6 +97,36 @@ def test_a_number_and_day_drawn_by_signature_widgets_are_read() -> None:
     result = extracted("dhbkhn-unnumbered-qd")
     assert result.value("number_symbol") == label("dhbkhn-unnumbered-qd", "number_symbol")
     assert result.value("issued_on") == label("dhbkhn-unnumbered-qd", "issued_on")
+
+
+def test_a_place_after_a_number_the_layout_did_not_set_apart_makes_the_date_line() -> None:
+    # A generated scan (seed 20260, `--noise real`): junk before "Số:" hid the number's row, so
+    # the place-and-date row's text before "ngày" held the number too; its last words are a place.
+    words = [
+        _word("SỞ Y TẾ TỈNH QUẢNG NINH", 320, 100, 0),
+        _word("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 900, 100, 0, block=2),
+        _word("Độc lập - Tự do - Hạnh phúc", 1000, 150, 1, block=2),
+        _word("-_ Số: 192/QĐ-BVĐK Quảng Ninh, ngày 10 tháng 3 năm 2023", 352, 220, 2),
+        _word("QUYẾT ĐỊNH", 734, 330, 3, block=4),
+    ]
+    fields, _ = extract_admin_document([_page(words)], "quyet_dinh")
+    assert {f.name: f.value for f in fields}.get("issued_on") == "2023-03-10"
+
+
+def test_ngay_as_ocr_reads_its_vowel_still_marks_the_date_line() -> None:
+    # "Bạc Liêu, ngây 06 tháng 6 năm 2020" (a generated scan): the one date-line finder, which the
+    # handwritten re-read uses too, knows "ngày" by its letters whatever mark OCR gave the "a".
+    words = [
+        _word("SỞ NỘI VỤ", 408, 100, 0),
+        _word("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 900, 100, 0, block=2),
+        _word("Độc lập - Tự do - Hạnh phúc", 1000, 150, 1, block=2),
+        _word("Số: 574 /QĐ-SNV", 354, 220, 2),
+        _word("Bạc Liêu, ngây 06 tháng 6 năm 2020", 950, 220, 2, block=3),
+    ]
+    page = _page(words)
+    header = read_header(page)
+    dated = date_line(page, header.rows, header.number_row)
+    assert dated is not None and dated[0].text[dated[1] :].startswith("ngây")
 
 
 # --- the number ---------------------------------------------------------------------------------

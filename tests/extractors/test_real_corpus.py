@@ -34,7 +34,7 @@ from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
 
 TODAY = date(2026, 6, 1)
-# Measured on the dev half (36 documents, 35 administrative) with extractor 0.7.1 (BENCHMARKS.md,
+# Measured on the dev half (36 documents, 35 administrative) with extractor 0.7.2 (BENCHMARKS.md,
 # "Real corpus"): number 0.91, date 0.85, place 0.94, issuer 0.94, kind 0.97, subject 0.83, signer
 # 0.70, parent 0.90, signing title 0.73; floors a little below (OCR varies a little with load and
 # versions).
