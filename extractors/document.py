@@ -26,7 +26,7 @@ from extractors.validate.mrz import printed_disagrees
 from extractors.validate.places import validate_addresses
 from extractors.validate.tax_code import validate_enterprise_code
 
-EXTRACTOR_VERSION = "0.7.2"
+EXTRACTOR_VERSION = "0.7.3"
 # A field a validation rule doubts is worth less: its confidence is multiplied by this.
 SEVERITY_PENALTY = {Severity.ERROR: 0.4, Severity.WARNING: 0.8, Severity.INFO: 1.0}
 # Cross-field rules of an ID number: which of its slot's fields a finding doubts too.

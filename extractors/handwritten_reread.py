@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from extractors.fields.admin_document import date_line, read_header
+from extractors.fields.admin_document import date_labels, date_line, read_header
+from extractors.fields.lines import Line
 from extractors.handwriting.candidates import day_forms, rank
 from extractors.handwriting.engine_digits import EngineDigits, Vote, vote_digits
 from extractors.handwriting.ink import clean_digits
@@ -43,7 +44,6 @@ from extractors.records import (
     Word,
 )
 from extractors.signatures import first_signing_date, issue_date_findings
-from extractors.text import fold
 
 # Calibrated to stay below the review threshold (0.9): handwriting always gets a human look, however
 # sure the readers are (see BENCHMARKS.md, "Handwritten digits", for the real crops measured).
@@ -123,9 +123,7 @@ def reread_handwritten(
 
     dated = date_line(page, header.rows, header.number_row)
     if extraction.field("issued_on") is None and dated is not None:
-        line, start = dated  # from its "ngày" on: the place before it is print
-        words = list(line.words_in(start, len(line.text)))
-        result = _reread_date([words], image, page, readers, signed)
+        result = _reread_date(*dated, image, page, readers, signed)
         if result is not None:
             field, note = result
             fields.append(field)
@@ -213,67 +211,52 @@ def _number_field(
 
 
 def _reread_date(
-    lines: list[list[Word]],
+    line: Line,
+    start: int,
     image: Image.Image,
     page: PageText,
     readers: Readers,
     signed: date | None,
 ) -> tuple[Field, Finding] | None:
-    for words in lines:
-        folded = [fold(w.text) for w in words]
-        ngay = next((i for i, f in enumerate(folded) if f.startswith("NGAY")), None)
-        thang = next(
-            (i for i, f in enumerate(folded) if "THANG" in f and (ngay is None or i > ngay)), None
-        )
-        nam = next(
-            (
-                i
-                for i, f in enumerate(folded)
-                if f.startswith("NAM") and thang is not None and i > thang
-            ),
-            None,
-        )
-        if ngay is None or thang is None or nam is None or nam + 1 >= len(words):
-            continue
-        year_text = re.sub(r"\D", "", words[nam].text[3:] + words[nam + 1].text)[:4]
-        if len(year_text) != 4:
-            continue
-        year = int(year_text)
-        printed_month = _printed_digits(words, folded, thang, "THANG", nam)
-        day_region = _gap(image, page, words, ngay, "NGAY", thang, "THANG")
-        if day_region is None:
+    """The issue date read again from the gaps of the place-and-date `line`, whose "ngày" starts
+    at character `start` (`admin_document.date_labels` says where its printed labels are)."""
+    labels = date_labels(line, start)
+    if labels is None:
+        return None
+    year, printed_month = labels.year, labels.printed_month
+    day_region = _gap(image, page, line, labels.day_from, labels.month_label)
+    if day_region is None:
+        return None
+    day = read_region(image, day_region, readers)
+    readings = [day]
+    box = day_region
+    month_region: Box | None = None
+    if printed_month is not None:
+        month_value: str | None = printed_month
+    else:
+        month_region = _gap(image, page, line, labels.month_from, labels.year_label)
+        if month_region is None:
             return None
-        day = read_region(image, day_region, readers)
-        readings = [day]
-        box = day_region
-        month_region: Box | None = None
-        if printed_month is not None:
-            month_value: str | None = printed_month
-        else:
-            month_region = _gap(image, page, words, thang, "THANG", nam, "NAM")
-            if month_region is None:
-                return None
-            month = read_region(image, month_region, readers)
-            readings.append(month)
-            month_value = month.value
-            box = box.union(month_region)
-        issued = _free_date(year, month_value, day.value, signed)
-        far = signed is not None and issued is not None
-        if issued is None or (far and (signed - issued).days > NEAR_DAYS_BEFORE_SIGNING):
-            # The free reading failed, does not fit, or lies far before the signing day: the page
-            # says which days (and months) are likely, so each is scored against the glyphs.
-            gaps = DateGaps(year, printed_month, day_region, month_region)
-            constrained = _constrained_date(image, page, readers, gaps, signed)
-            if constrained is not None or issued is None:
-                return constrained
-        weakest = min(readings, key=lambda r: r.confidence)
-        raw = f"ngày {day.value} tháng {month_value} năm {year}"
-        field = Field(
-            "issued_on", issued.isoformat(), raw, weakest.confidence, page=page.number, box=box
-        )
-        what = "ngày ban hành" if printed_month is not None else "ngày, tháng ban hành"
-        return field, _note("issued_on", what, f"{issued:%d/%m/%Y}", weakest)
-    return None
+        month = read_region(image, month_region, readers)
+        readings.append(month)
+        month_value = month.value
+        box = box.union(month_region)
+    issued = _free_date(year, month_value, day.value, signed)
+    far = signed is not None and issued is not None
+    if issued is None or (far and (signed - issued).days > NEAR_DAYS_BEFORE_SIGNING):
+        # The free reading failed, does not fit, or lies far before the signing day: the page
+        # says which days (and months) are likely, so each is scored against the glyphs.
+        gaps = DateGaps(year, printed_month, day_region, month_region)
+        constrained = _constrained_date(image, page, readers, gaps, signed)
+        if constrained is not None or issued is None:
+            return constrained
+    weakest = min(readings, key=lambda r: r.confidence)
+    raw = f"ngày {day.value} tháng {month_value} năm {year}"
+    field = Field(
+        "issued_on", issued.isoformat(), raw, weakest.confidence, page=page.number, box=box
+    )
+    what = "ngày ban hành" if printed_month is not None else "ngày, tháng ban hành"
+    return field, _note("issued_on", what, f"{issued:%d/%m/%Y}", weakest)
 
 
 @dataclass(frozen=True)
@@ -378,34 +361,21 @@ def _ink(image: Image.Image, region: Box) -> np.ndarray | None:
     return clean_digits(np.asarray(crop))
 
 
-def _printed_digits(
-    words: list[Word], folded: list[str], start: int, label: str, stop: int
-) -> str | None:
-    """The digits printed after `label` (e.g. the month after "tháng"), if clearly printed."""
-    text = folded[start][folded[start].index(label) + len(label) :]
-    text += "".join(words[i].text for i in range(start + 1, stop))
-    if re.fullmatch(r"\s*\d{1,2}\s*", text):
-        value = int(text)
-        if 1 <= value <= 12:
-            return str(value)
-    return None
+def _gap(image: Image.Image, page: PageText, line: Line, start: int, end: int) -> Box | None:
+    """The box of `line` between its characters `start` and `end` (the ink between two printed
+    labels; a word they share, handwriting glued to print, is cut where the characters fall)."""
+    left, box = _x_of(line, start)
+    right, _ = _x_of(line, end)
+    return _region(image, left, right, box, page)
 
 
-def _gap(
-    image: Image.Image,
-    page: PageText,
-    words: list[Word],
-    a: int,
-    a_label: str,
-    b: int,
-    b_label: str,
-) -> Box | None:
-    """The box between the end of label `a_label` in word `a` and the start of `b_label` in `b`."""
-    wa, wb = words[a], words[b]
-    fa, fb = fold(wa.text), fold(wb.text)
-    left = _x_at(wa, fa.index(a_label) + len(a_label))
-    right = _x_at(wb, fb.index(b_label)) if b_label in fb else wb.box.left
-    return _region(image, left, right, wa.box, page)
+def _x_of(line: Line, index: int) -> tuple[float, Box]:
+    """The x of character `index` of `line` and the box of the word it falls in (or the next)."""
+    for word, (s, e) in zip(line.words, line.spans, strict=True):
+        if index <= e:
+            return _x_at(word, max(0, index - s)), word.box
+    last = line.words[-1]
+    return last.box.right, last.box
 
 
 # --- reading a region ---------------------------------------------------------------------------

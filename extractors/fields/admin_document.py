@@ -61,8 +61,11 @@ _SMUDGED_VV = re.compile(r"^V[^A-Z0-9\s]?[VWN]?[^A-Z0-9\s]?$")  # a folded token
 _PARTY_NUMBER = re.compile(r"^(?P<number>\d{1,6})\s*-\s*(?P<symbol>[A-Z]{1,4}/[A-ZĐ0-9]+)")
 # The place-and-date line sits on the number's row, or at most this many rows below it.
 DATE_ROWS_BELOW_NUMBER = 2
-# "ngày" as printed and as OCR reads its vowel ("ngây", "ngảy").
+# "ngày" as printed and as OCR reads its vowel ("ngây"); and with a handwritten day glued to it
+# that ate its "y" ("ngàw)Ÿ", "ngàu"): its first three letters, not "Ngãi" (`date_labels` checks
+# the rest of the phrase).
 _NGAY = re.compile(r"ng[aàáạảãâầấậẩẫăằắặẳẵ]y", re.IGNORECASE)
+_NGAY_GLUED = re.compile(r"\bng[aàáạảãâầấậẩẫăằắặẳẵ](?![iI])", re.IGNORECASE)
 # A place name: a few capitalized words ("Hà Nội", "TP. Bắc Kạn", "Đắk Nông"), no digits.
 _PLACE = re.compile(r"^(?:TP\.?\s*|Tp\.?\s*)?[A-ZĐÀ-Ỹ][^\d,;:()]{0,40}$")
 # Titles a law or an ordinance shares its line with: "LUẬT VIỆC LÀM" (subject "VIỆC LÀM").
@@ -278,6 +281,51 @@ def _symbol_end(line: Line) -> int:
     return prefix.end() + (match.end() if match else 0)
 
 
+@dataclass(frozen=True)
+class DateLabels:
+    """Where the printed words of a date line are, as character offsets in its text: the day's
+    gap runs from `day_from` to `month_label` ("tháng"), the month's from `month_from` to
+    `year_label` ("năm"); the month when it is printed, and the printed year."""
+
+    day_from: int
+    month_label: int
+    month_from: int
+    year_label: int
+    printed_month: str | None
+    year: int
+
+
+# In a folded date line, from its "ngày" on. Handwriting glued to the print eats or changes letters
+# ("ngàw)Ÿ tháng", "ngàw¿2§háng0năm 2022", "ngàu ; Ô tháng"): "ngày" is known by "NGA", "tháng" by
+# "HANG" (its T may be read "§"), "năm" by "NAM" and the year's four digits after it.
+_DAY_LABEL = re.compile(r"NGA(Y?)")
+_MONTH_LABEL = re.compile(r"[T§]?HANG")
+_YEAR_LABEL = re.compile(r"NAM\s*(\d{4})")
+# The most characters between two labels of a date phrase (a handwritten day or month read as
+# junk; "Ngân hàng Nhà nước Việt Nam năm 2025" is no date phrase).
+LABEL_GAP = 16
+
+
+def date_labels(line: Line, start: int) -> DateLabels | None:
+    """Where the labels of the date phrase starting at `start` (its "ngày") are, or None when it is
+    no date phrase: "tháng" and "năm YYYY" follow, each within `LABEL_GAP` characters."""
+    folded = fold(line.text)  # a line's text folds letter for letter, so offsets carry over
+    if len(folded) != len(line.text):
+        return None
+    day = _DAY_LABEL.match(folded, start)
+    month = _MONTH_LABEL.search(folded, day.end(), day.end() + LABEL_GAP) if day else None
+    year = _YEAR_LABEL.search(folded, month.end(), month.end() + LABEL_GAP + 6) if month else None
+    if day is None or month is None or year is None:
+        return None
+    printed = re.fullmatch(r"\s*(\d{1,2})\s*", folded[month.end() : year.start()])
+    printed_month = None
+    if printed is not None and 1 <= int(printed.group(1)) <= 12:
+        printed_month = str(int(printed.group(1)))
+    return DateLabels(
+        day.end(), month.start(), month.end(), year.start(), printed_month, int(year.group(1))
+    )
+
+
 def date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple[Line, int] | None:
     """The place-and-date row of the header and where its "ngày" starts: on the number's row or
     just below it (above the body), with a place before "ngày" or in the right column. A date
@@ -290,13 +338,27 @@ def date_line(page: PageText, rows: list[Line], number_row: int | None) -> tuple
         if motto is None:
             return None
         window = range(motto, min(len(rows), motto + 4))
+    rows_above_body = []
+    for i in window:
+        if fold(rows[i].text).startswith(BODY_STARTS):
+            break
+        rows_above_body.append(i)
+    # "ngày" whole first; one whose "y" a handwritten day ate only when no row has it whole (the
+    # loose form would take "Ngãi" of "Quảng Ngãi, ngày …" for it).
+    for ngay in (_NGAY, _NGAY_GLUED):
+        found = _date_phrase(page, rows, rows_above_body, number_row, ngay)
+        if found is not None:
+            return found
+    return None
+
+
+def _date_phrase(
+    page: PageText, rows: list[Line], window: list[int], number_row: int | None, ngay: re.Pattern
+) -> tuple[Line, int] | None:
     for i in window:
         line = rows[i]
-        if fold(line.text).startswith(BODY_STARTS):
-            break
-        for m in _NGAY.finditer(line.text):
-            tail = fold(line.text[m.start() :])
-            if "THANG" not in tail or not re.search(r"NAM\s*\d{4}", tail):
+        for m in ngay.finditer(line.text):
+            if date_labels(line, m.start()) is None:
                 continue
             head = line.text[: m.start()].rstrip(" ,")
             after_symbol = _symbol_end(line) if i == number_row else 0
@@ -352,14 +414,20 @@ def _annex_date(rows: list[Line]) -> tuple[Field, Finding] | None:
 
 def _place(line: Line, date_start: int, after: int) -> Field | None:
     """The place name before ", ngày" (text of the number column on the same line removed); only
-    a place-like name (a few words, a capital, no digits)."""
+    a place-like name (a few words, a capital, no digits). When more than a place stands there (a
+    number the layout did not set apart: "Só„2⁄⁄/6/TB-ĐHĐL Hà Nội"), its place-like last words,
+    for a steward to confirm (a misread first word of the place may be what was left out)."""
     head = line.text[after:date_start].rstrip(" ,.")
     head = re.sub(r"^[^\wÀ-ỹ]+", "", head)
-    if not head or not _PLACE.match(head):
+    place = _place_tail(head)
+    if not place:
         return None
-    offset = line.text.index(head, after)
-    words = line.words_in(offset, offset + len(head))
-    return make_field("place", nfc(head), head, words, page=line.page, kind="text")
+    offset = line.text.index(place, after + len(head) - len(place))
+    words = line.words_in(offset, offset + len(place))
+    field = make_field("place", nfc(place), place, words, page=line.page, kind="text")
+    if place != head:
+        field = replace(field, confidence=needs_review(field.confidence))
+    return field
 
 
 def _subject(
@@ -379,7 +447,10 @@ def _subject(
         if below.words and _SMUDGED_VV.match(fold(below.words[0].text)):
             start = number_line + 1
     if start is not None:
-        return _collect_subject(page, lines, start, left_column=True)
+        # A công văn's "V/v" block sits in the left column under the number; a decision may print
+        # its subject "V/v …" centred under the title (dhntt-792-qd), which is no column.
+        in_left_column = lines[start].words[0].box.left < page.width * LEFT_COLUMN_STARTS
+        return _collect_subject(page, lines, start, left_column=in_left_column)
     for i, ln in enumerate(lines):
         for part in column_parts(ln):  # a title shares its row with a stamp at times
             bare = re.sub(r"[^A-Z ]", "", fold(part.text)).strip()
@@ -400,6 +471,8 @@ def _subject(
 
 
 MAX_SUBJECT_LINES = 8
+# A "V/v" starting left of this share of the page's width opens a left-column (công văn) block.
+LEFT_COLUMN_STARTS = 0.2
 
 
 def _collect_subject(

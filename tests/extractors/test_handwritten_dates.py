@@ -10,12 +10,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from extractors.fields.admin_document import date_labels
+from extractors.fields.lines import make_line
 from extractors.handwriting.candidates import day_forms, rank
 from extractors.handwriting.ink import clean_digits
 from extractors.handwriting.protocol import DigitsRead
 from extractors.handwritten_reread import (
     CONSTRAINED_CONFIDENCE,
     DOUBTFUL_CONFIDENCE,
+    _gap,
     possible_dates,
     reread_handwritten,
 )
@@ -204,3 +207,23 @@ def test_a_confident_printed_number_is_not_read_again() -> None:
         fields=(printed, Field("issued_on", "2020-11-18", "…", 0.9, page=1)),
     )
     assert reread_handwritten(first, [page], {1: image}, NoDigits()) is first
+
+
+def test_the_gaps_of_a_date_glued_into_one_word_are_cut_where_its_letters_fall() -> None:
+    # dhdl-275-tb: "ngàw¿2§háng0năm 2022", day, "tháng", month and "năm" read as one word (here
+    # with a two-glyph month, "l0"): the day's gap runs from after "ngà" to "§háng", the
+    # month's from after it to "năm".
+    glued = Word("ngàw¿2§hángl0năm", Box(1000, 400, 320, 50), 0.4, line=2, block=3)
+    year = Word("2022", Box(1320, 400, 80, 50), 0.9, line=2, block=3)
+    line = make_line(1, [glued, year])
+    labels = date_labels(line, 0)
+    assert labels is not None and labels.year == 2022 and labels.printed_month is None
+    image = Image.new("RGB", (1654, 2339), "white")
+    page = PageText(1, 1654, 2339, PageSource.OCR, (glued, year))
+    day = _gap(image, page, line, labels.day_from, labels.month_label)
+    month = _gap(image, page, line, labels.month_from, labels.year_label)
+    per_letter = 320 / len(glued.text)
+    assert day is not None and abs(day.left - (1000 + 3 * per_letter)) <= 1
+    assert abs(day.right - (1000 + 6 * per_letter)) <= 1
+    assert month is not None and abs(month.left - (1000 + 11 * per_letter)) <= 1
+    assert abs(month.right - (1000 + 13 * per_letter)) <= 1
