@@ -296,9 +296,10 @@ class DateLabels:
 
 
 # In a folded date line, from its "ngày" on. Handwriting glued to the print eats or changes letters
-# ("ngàw)Ÿ tháng", "ngàw¿2§háng0năm 2022", "ngàu ; Ô tháng"): "ngày" is known by "NGA", "tháng" by
-# "HANG" (its T may be read "§"), "năm" by "NAM" and the year's four digits after it.
-_DAY_LABEL = re.compile(r"NGA(Y?)")
+# ("ngàw)Ÿ tháng", "ngàw¿2§háng0năm 2022", "ngàu ; Ô tháng"): "ngày" is known by "NGA" (in a word
+# that runs on to "tháng", its "y" read as another sign is still its own, not the day's); "tháng"
+# by "HANG" (its T may be read "§"); "năm" by "NAM" and the year's four digits after it.
+_DAY_LABEL = re.compile(r"NGA(?:Y|[^\s\d](?=\S*HANG))?")
 _MONTH_LABEL = re.compile(r"[T§]?HANG")
 _YEAR_LABEL = re.compile(r"NAM\s*(\d{4})")
 # The most characters between two labels of a date phrase (a handwritten day or month read as
