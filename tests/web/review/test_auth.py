@@ -113,9 +113,13 @@ def test_an_api_key_is_not_a_session(client: TestClient, keys: Keys) -> None:
 
 def test_a_tampered_cookie_is_no_session(client: TestClient, people: People) -> None:
     sign_in(client, "lan.steward")
-    value = client.cookies.get("sohoa_review")
-    assert value
-    client.cookies.set("sohoa_review", value[:-2] + "xx", path="/review")
+    cookie = next(c for c in client.cookies.jar if c.name == "sohoa_review")
+    # replaced where the server set it (same domain and path), so the client sends only this one
+    client.cookies.set(
+        "sohoa_review", cookie.value[:-2] + "xx", domain=cookie.domain, path=cookie.path
+    )
+    sent = [c.value for c in client.cookies.jar if c.name == "sohoa_review"]
+    assert len(sent) == 1 and sent[0].endswith("xx")
     assert client.get("/review", follow_redirects=False).status_code == 303
 
 
