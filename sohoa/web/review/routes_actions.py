@@ -38,7 +38,7 @@ from loaders.review import (
     reject_document,
     reject_field,
 )
-from loaders.review_queue import QueueFilters, next_in_queue
+from loaders.review_queue import QueueFilters
 from sohoa.pipeline.errors import StepError
 from sohoa.pipeline.retype import RetypeRefused, retype_document
 from sohoa.web.review import filters as queue_filters
@@ -223,18 +223,8 @@ def _problem(
 
 def _next_url(request: Request, reviewer: Reviewer, done: int, filters: QueueFilters) -> str:
     """The document is settled: the next one in the same filtered queue, or the queue."""
-    runtime = get_runtime(request)
     where = trail.read(request, secret_of(request))
-    with runtime.session() as db:
-        found = next_in_queue(
-            db,
-            filters,
-            threshold=runtime.settings.review_threshold,
-            scopes=reviewer.scopes,
-            exclude=[done],
-            later=where.later,
-            seen=where.opened,
-        )
+    found = trail.next_document(request, reviewer.scopes, filters, where, [done])
     back = queue_filters.to_query(filters)
     query = f"done={done}" + (f"&{back}" if back else "")
     return f"/review/documents/{found}?{query}" if found else f"/review?{query}"

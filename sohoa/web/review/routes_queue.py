@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from loaders.review_queue import REASONS, next_in_queue, queue_choices, review_queue
+from loaders.review_queue import REASONS, queue_choices, review_queue
 from sohoa.web.review import filters as queue_filters
 from sohoa.web.review import trail
 from sohoa.web.review.auth import Reviewer, checked_form, current_reviewer, secret_of
@@ -57,20 +57,11 @@ def next_document(request: Request, reviewer: CurrentReviewer) -> Response:
     """The worst document still waiting (shortcut n), or the queue when nothing is left: not
     the one the steward leaves (`after`), none they deferred, and the ones they already opened
     this session only when nothing else is left (`loaders.review_queue.next_in_queue`)."""
-    runtime = get_runtime(request)
     filters = queue_filters.from_params(request.query_params)
     after = request.query_params.get("after", "")
     where = trail.read(request, secret_of(request))
-    with runtime.session() as db:
-        found = next_in_queue(
-            db,
-            filters,
-            threshold=runtime.settings.review_threshold,
-            scopes=reviewer.scopes,
-            exclude=[int(after)] if after.isdigit() else [],
-            later=where.later,
-            seen=where.opened,
-        )
+    exclude = [int(after)] if after.isdigit() else []
+    found = trail.next_document(request, reviewer.scopes, filters, where, exclude)
     back = queue_filters.to_query(filters)
     if found is None:
         return RedirectResponse(f"/review?{back}&empty=1".replace("?&", "?"), status_code=303)
@@ -101,17 +92,7 @@ async def document_later(request: Request, document_id: int, reviewer: CurrentRe
     filters = queue_filters.from_query(form.get("back", ""))
     secret = secret_of(request)
     where = trail.read(request, secret).defer(document_id)
-    runtime = get_runtime(request)
-    with runtime.session() as db:
-        found = next_in_queue(
-            db,
-            filters,
-            threshold=runtime.settings.review_threshold,
-            scopes=reviewer.scopes,
-            exclude=[document_id],
-            later=where.later,
-            seen=where.opened,
-        )
+    found = trail.next_document(request, reviewer.scopes, filters, where, [document_id])
     back = queue_filters.to_query(filters)
     query = "msg=later" + (f"&{back}" if back else "")
     target = f"/review/documents/{found}?{query}" if found else f"/review?{query}&empty=1"

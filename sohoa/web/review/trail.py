@@ -16,7 +16,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
+from loaders.review_queue import QueueFilters, Scopes, next_in_queue
 from sohoa.web.review.session import ABSOLUTE_SECONDS, COOKIE_PATH
+from sohoa.web.runtime import get_runtime
 
 COOKIE = "sohoa_review_trail"
 _SALT = "sohoa.review.trail.v1"
@@ -76,6 +78,24 @@ def read(request: Request, secret: str) -> Trail:
     except (BadSignature, KeyError, TypeError, ValueError):
         return Trail(owner)
     return trail if trail.session == owner else Trail(owner)
+
+
+def next_document(
+    request: Request, scopes: Scopes, filters: QueueFilters, trail: Trail, exclude: list[int]
+) -> int | None:
+    """The document the steward goes to next in the filtered queue (shortcut n, after a decision,
+    after "later"): none deferred in `trail`, the ones already opened only once no other is left."""
+    runtime = get_runtime(request)
+    with runtime.session() as db:
+        return next_in_queue(
+            db,
+            filters,
+            threshold=runtime.settings.review_threshold,
+            scopes=scopes,
+            exclude=exclude,
+            later=trail.later,
+            seen=trail.opened,
+        )
 
 
 def write(request: Request, response: Response, secret: str, trail: Trail) -> None:
