@@ -3,32 +3,15 @@
 
 from __future__ import annotations
 
-from PIL import Image
-
 from extractors.errors import OcrEngineError
-from extractors.ocr.engine import Segmentation
-from extractors.ocr.tesseract import TesseractEngine
-from extractors.records import Word
+from tests.ocr_engines.failing_regions import FailingRegions
 
 
-class RegionCrash(TesseractEngine):
+class RegionCrash(FailingRegions):
     name = "region-crash"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.region_calls = 0
-
-    def read_region(
-        self,
-        image: Image.Image,
-        *,
-        lang: str,
-        timeout: int,
-        segmentation: Segmentation,
-        alphabet: str | None = None,
-    ) -> list[Word]:
-        self.region_calls += 1
-        raise OcrEngineError(
+    def failure(self, timeout: int) -> OcrEngineError:
+        return OcrEngineError(
             "Tesseract gặp lỗi khi nhận dạng trang này",
             detail="tesseract helper exited with -11 (injected)",
         )
