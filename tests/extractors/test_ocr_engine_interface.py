@@ -30,6 +30,7 @@ from extractors.records import Box, Extraction, Field, Finding, PageSource, Page
 from extractors.refine import finish_extraction
 from extractors.regions import RegionReader
 from sohoa.samples import generate
+from tests.extractors.handwritten_header import HEIGHT, header_words
 from tests.ocr_engines.region_crash import RegionCrash
 from tests.ocr_engines.region_timeout import RegionTimeout
 
@@ -231,17 +232,9 @@ def _admin_page() -> tuple[PageText, Image.Image]:
     font = _font("DejaVuSans.ttf", 34)
     draw.text((250, 200), "86", fill="black", font=font)
     draw.text((1080, 200), "16", fill="black", font=font)
-    h = 36
+    h = HEIGHT
     words = [
-        Word("Số:", Box(150, 200, 60, h), 0.95, line=0),
-        Word("/QĐ-UBND", Box(340, 200, 170, h), 0.93, line=0),
-        Word("Quảng", Box(800, 200, 100, h), 0.95, line=1, block=1),
-        Word("Ngãi,", Box(910, 200, 80, h), 0.95, line=1, block=1),
-        Word("ngày", Box(1000, 200, 70, h), 0.95, line=1, block=1),
-        Word("tháng", Box(1170, 200, 90, h), 0.95, line=1, block=1),
-        Word("01", Box(1270, 200, 40, h), 0.95, line=1, block=1),
-        Word("năm", Box(1320, 200, 70, h), 0.95, line=1, block=1),
-        Word("2025", Box(1400, 200, 80, h), 0.95, line=1, block=1),
+        *header_words(),
         Word("Nơi", Box(150, 1600, 60, h), 0.95, line=2, block=2),
         Word("nhận:", Box(220, 1600, 90, h), 0.95, line=2, block=2),
     ]

@@ -22,17 +22,16 @@ from extractors.ocr.engine import OcrEngine
 from extractors.options import ReadOptions
 from extractors.reading import read_document
 from extractors.records import (
-    Box,
     Extraction,
     Field,
     Finding,
     PageSource,
     PageText,
     Severity,
-    Word,
 )
 from extractors.refine import finish_extraction
 from extractors.signatures import read_signatures
+from tests.extractors.handwritten_header import header_words
 
 REVIEW_THRESHOLD = 0.9
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -76,18 +75,7 @@ def _page(number_gap: str, day_gap: str) -> tuple[PageText, Image.Image]:
         pytest.skip(reason="DejaVu fonts not installed")
     draw.text((250, 200), number_gap, fill="black", font=font)
     draw.text((1080, 200), day_gap, fill="black", font=font)
-    h = 36
-    words = [
-        Word("Số:", Box(150, 200, 60, h), 0.95, line=0),
-        Word("/QĐ-UBND", Box(340, 200, 170, h), 0.93, line=0),
-        Word("Quảng", Box(800, 200, 100, h), 0.95, line=1, block=1),
-        Word("Ngãi,", Box(910, 200, 80, h), 0.95, line=1, block=1),
-        Word("ngày", Box(1000, 200, 70, h), 0.95, line=1, block=1),
-        Word("tháng", Box(1170, 200, 90, h), 0.95, line=1, block=1),
-        Word("01", Box(1270, 200, 40, h), 0.95, line=1, block=1),
-        Word("năm", Box(1320, 200, 70, h), 0.95, line=1, block=1),
-        Word("2025", Box(1400, 200, 80, h), 0.95, line=1, block=1),
-    ]
+    words = header_words()
     return PageText(1, 1654, 600, PageSource.OCR, tuple(words)), image
 
 
